@@ -1,0 +1,323 @@
+package io.moesim.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.moesim.model.Activation;
+import io.moesim.model.ModelCatalog;
+import io.moesim.model.ModelSpec;
+import io.moesim.scenario.BatchSpec;
+import io.moesim.scenario.ClusterSpec;
+import io.moesim.scenario.DataType;
+import io.moesim.scenario.DispatchSpec;
+import io.moesim.scenario.Dispatcher;
+import io.moesim.scenario.MoeConfig;
+import io.moesim.scenario.MoeLayerSpec;
+import io.moesim.scenario.ParallelLayout;
+import io.moesim.scenario.Precision;
+import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RoutingKind;
+import io.moesim.scenario.RoutingSpec;
+import io.moesim.scenario.Scenario;
+import io.moesim.scenario.ScenarioRules;
+import io.moesim.scenario.StrategySpec;
+import io.moesim.scenario.Violation;
+import io.moesim.scenario.Workload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Reads scenario files (the JSON schema of {@code docs/scenario.md} and the design contract) into
+ * validated {@link Scenario}s. Reading never stops at the first problem: every malformed field,
+ * unknown id and broken layout rule is collected and reported together, each naming the file, the
+ * field and the rule.
+ *
+ * <pre>{@code
+ * Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(Path.of("examples/qwen3.json"));
+ * }</pre>
+ *
+ * @implNote stateless apart from the catalog; thread-safe.
+ */
+public final class ScenarioReader {
+    private static final Set<String> TOP = Set.of("name", "description", "workload", "model", "cluster", "parallel",
+            "batch", "precision", "recompute", "moe", "strategy", "layer", "dispatch");
+    private static final Set<String> CLUSTER = Set.of("gpu", "nodes", "gpusPerNode", "nvlinkGBps", "nicGBps",
+            "nicsPerNode", "oversubscription");
+    private static final Set<String> PARALLEL = Set.of("tp", "pp", "vpp", "cp", "ep", "etp", "dp", "fsdp", "zero");
+    private static final Set<String> BATCH = Set.of("seqLen", "globalBatch", "microBatch");
+    private static final Set<String> MOE = Set.of("dispatcher", "routing", "capacityFactor");
+    private static final Set<String> ROUTING = Set.of("kind", "skew", "file", "seed");
+    private static final Set<String> STRATEGY = Set.of("name", "a2aOverlap");
+    private static final Set<String> LAYER = Set.of("tokens", "hidden", "expertFfn", "experts", "topK", "activation");
+    private static final Set<String> DISPATCH = Set.of("tokensPerRank", "hidden", "topK", "experts", "dispatchDtype",
+            "combineDtype");
+
+    private final ModelCatalog catalog;
+
+    public ScenarioReader(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /**
+     * Reads and validates a scenario file.
+     *
+     * @throws InputException listing every problem, each with the file and field
+     */
+    public Scenario read(Path file) throws InputException {
+        String display = file.toString();
+        JsonNode root = Json.readTree(file, display);
+        String fileName = file.getFileName() == null ? "scenario" : file.getFileName().toString();
+        String defaultName = fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName;
+        return read(root, display, file.toAbsolutePath().getParent(), defaultName);
+    }
+
+    /**
+     * Validates an already-parsed scenario.
+     *
+     * @param display     how to name the source in messages
+     * @param baseDir     directory that relative paths (hfConfig, routing trace) are resolved against
+     * @param defaultName scenario name when the file has none
+     */
+    public Scenario read(JsonNode root, String display, Path baseDir, String defaultName) throws InputException {
+        Problems problems = new Problems(display);
+        if (!root.isObject()) {
+            throw new InputException(new Problem(display, "", "expected a JSON object at the top level, got "
+                    + Fields.describe(root)));
+        }
+        Fields top = new Fields((ObjectNode) root, "", problems);
+        top.rejectUnknown(TOP);
+        String name = top.string("name", defaultName);
+        top.string("description", null);
+        Workload workload = ModelJson.enumField(top, "workload", "training-step", Workload::fromId);
+        ModelSpec model = new ModelJson(Json.mapper()).readModelField(top, "model", catalog, baseDir);
+        if (top.has("model") && model == null && problems.isEmpty()) {
+            problems.add("model", "could not be read");
+        }
+        ClusterSpec cluster = readCluster(top);
+        ParallelLayout parallel = readParallel(top, cluster);
+        BatchSpec batch = readBatch(top);
+        Precision precision = ModelJson.enumField(top, "precision", "bf16", Precision::fromId);
+        Recompute recompute = ModelJson.enumField(top, "recompute", "none", Recompute::fromId);
+        MoeConfig moe = readMoe(top, baseDir);
+        StrategySpec strategy = readStrategy(top);
+        MoeLayerSpec layer = readLayer(top);
+        DispatchSpec dispatch = readDispatch(top);
+        problems.throwIfAny();
+
+        Scenario scenario = build(problems, "", () -> new Scenario(name, workload, model, cluster, parallel, batch,
+                precision, recompute, moe, strategy, layer, dispatch));
+        problems.throwIfAny();
+        for (Violation v : ScenarioRules.check(scenario)) {
+            problems.add(v.field(), v.message());
+        }
+        problems.throwIfAny();
+        return scenario;
+    }
+
+    private static <T> T build(Problems problems, String field, Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (IllegalArgumentException e) {
+            problems.add(field, e.getMessage());
+            return null;
+        }
+    }
+
+    private static ClusterSpec readCluster(Fields top) {
+        top.require("cluster");
+        Fields c = top.object("cluster");
+        if (c == null) {
+            return null;
+        }
+        int before = c.problems().size();
+        c.rejectUnknown(CLUSTER);
+        c.require("gpu");
+        c.require("nodes");
+        String gpu = c.string("gpu", null);
+        Integer nodes = c.positiveInt("nodes", null);
+        Integer perNode = c.positiveInt("gpusPerNode", 8);
+        Double nvlink = c.positiveNumber("nvlinkGBps", null);
+        Double nic = c.positiveNumber("nicGBps", null);
+        Integer nics = c.positiveInt("nicsPerNode", null);
+        Double over = c.number("oversubscription", null);
+        if (over != null && over < 1.0) {
+            c.problems().add(c.pathOf("oversubscription"), "must be at least 1 (1 = non-blocking), got " + over);
+        }
+        if (c.problems().size() > before) {
+            return null;
+        }
+        return build(c.problems(), "cluster", () -> new ClusterSpec(gpu, nodes, perNode, nvlink, nic, nics, over));
+    }
+
+    private static ParallelLayout readParallel(Fields top, ClusterSpec cluster) {
+        Fields p = top.object("parallel");
+        if (p == null) {
+            return top.has("parallel") ? null : ParallelLayout.none();
+        }
+        int before = p.problems().size();
+        p.rejectUnknown(PARALLEL);
+        Integer tp = p.positiveInt("tp", 1);
+        Integer pp = p.positiveInt("pp", 1);
+        Integer vpp = p.positiveInt("vpp", 1);
+        Integer cp = p.positiveInt("cp", 1);
+        Integer ep = p.positiveInt("ep", 1);
+        Integer etp = p.positiveInt("etp", tp);
+        Integer dp = p.positiveInt("dp", null);
+        Boolean fsdp = p.bool("fsdp", false);
+        Integer zero = p.integer("zero", Boolean.TRUE.equals(fsdp) ? 3 : 1);
+        if (zero != null && (zero < 0 || zero > 3)) {
+            p.problems().add(p.pathOf("zero"), "must be 0, 1, 2 or 3, got " + zero);
+        }
+        if (Boolean.TRUE.equals(fsdp) && zero != null && zero != 3) {
+            p.problems().add(p.pathOf("zero"), "fsdp shards parameters, gradients and optimizer state (ZeRO-3); zero must be 3 or left out, got "
+                    + zero);
+        }
+        if (p.problems().size() > before) {
+            return null;
+        }
+        if (dp != null && cluster != null) {
+            int mp = tp * pp * cp;
+            if (cluster.gpuCount() % mp == 0 && cluster.gpuCount() / mp != dp) {
+                p.problems().add(p.pathOf("dp"), "dp is derived as gpus/(tp*pp*cp) = " + cluster.gpuCount() + "/" + mp
+                        + " = " + cluster.gpuCount() / mp + ", but the file says " + dp + " (leave dp out)");
+            }
+        }
+        return build(p.problems(), "parallel", () -> new ParallelLayout(tp, pp, vpp, cp, ep, etp, fsdp, zero));
+    }
+
+    private static BatchSpec readBatch(Fields top) {
+        Fields b = top.object("batch");
+        if (b == null) {
+            return null;
+        }
+        int before = b.problems().size();
+        b.rejectUnknown(BATCH);
+        b.require("seqLen");
+        b.require("globalBatch");
+        Integer seq = b.positiveInt("seqLen", null);
+        Integer global = b.positiveInt("globalBatch", null);
+        Integer micro = b.positiveInt("microBatch", 1);
+        if (b.problems().size() > before) {
+            return null;
+        }
+        return new BatchSpec(seq, global, micro);
+    }
+
+    private static MoeConfig readMoe(Fields top, Path baseDir) {
+        Fields m = top.object("moe");
+        if (m == null) {
+            return top.has("moe") ? null : MoeConfig.defaults();
+        }
+        int before = m.problems().size();
+        m.rejectUnknown(MOE);
+        Dispatcher dispatcher = ModelJson.enumField(m, "dispatcher", "alltoall", Dispatcher::fromId);
+        Double capacity = m.positiveNumber("capacityFactor", null);
+        RoutingSpec routing = RoutingSpec.balanced();
+        Fields r = m.object("routing");
+        if (r != null) {
+            r.rejectUnknown(ROUTING);
+            RoutingKind kind = ModelJson.enumField(r, "kind", "balanced", RoutingKind::fromId);
+            Double skew = r.number("skew", null);
+            String file = r.string("file", null);
+            Long seed = r.longValue("seed", RoutingSpec.DEFAULT_SEED);
+            if (kind == RoutingKind.ZIPF && skew == null && !r.has("skew")) {
+                r.problems().add(r.pathOf("skew"), "is required for kind 'zipf' (the Zipf exponent, e.g. 1.2)");
+            } else if (kind == RoutingKind.ZIPF && skew != null && !(skew > 0)) {
+                r.problems().add(r.pathOf("skew"), "must be positive, got " + skew);
+            } else if (kind != RoutingKind.ZIPF && kind != null && r.has("skew")) {
+                r.problems().add(r.pathOf("skew"), "applies only to kind 'zipf'");
+            }
+            if (kind == RoutingKind.TRACE && file == null && !r.has("file")) {
+                r.problems().add(r.pathOf("file"), "is required for kind 'trace' (a CSV of per-expert token counts)");
+            } else if (kind != RoutingKind.TRACE && kind != null && r.has("file")) {
+                r.problems().add(r.pathOf("file"), "applies only to kind 'trace'");
+            }
+            String resolved = null;
+            if (kind == RoutingKind.TRACE && file != null) {
+                Path p = baseDir == null ? Path.of(file) : baseDir.resolve(file);
+                if (!Files.isRegularFile(p)) {
+                    r.problems().add(r.pathOf("file"), "routing trace not found: " + p);
+                }
+                resolved = p.toString();
+            }
+            if (m.problems().size() > before) {
+                return null;
+            }
+            double skewValue = kind == RoutingKind.ZIPF ? skew : 0.0;
+            String traceFile = resolved;
+            routing = build(m.problems(), r.path(), () -> new RoutingSpec(kind, skewValue, traceFile, seed));
+        } else if (m.has("routing")) {
+            return null;
+        }
+        if (m.problems().size() > before || routing == null) {
+            return null;
+        }
+        RoutingSpec finalRouting = routing;
+        return build(m.problems(), "moe", () -> new MoeConfig(dispatcher, finalRouting, capacity));
+    }
+
+    private static StrategySpec readStrategy(Fields top) {
+        Fields s = top.object("strategy");
+        if (s == null) {
+            return top.has("strategy") ? null : StrategySpec.defaults();
+        }
+        int before = s.problems().size();
+        s.rejectUnknown(STRATEGY);
+        String name = s.string("name", "megatron");
+        Boolean overlap = s.bool("a2aOverlap", false);
+        if (name != null && !StrategySpec.KNOWN_NAMES.contains(name)) {
+            s.problems().add(s.pathOf("name"), "unknown strategy '" + name + "' (expected one of "
+                    + String.join(", ", StrategySpec.KNOWN_NAMES) + ")");
+        }
+        if (s.problems().size() > before) {
+            return null;
+        }
+        return new StrategySpec(name, overlap);
+    }
+
+    private static MoeLayerSpec readLayer(Fields top) {
+        Fields l = top.object("layer");
+        if (l == null) {
+            return null;
+        }
+        int before = l.problems().size();
+        l.rejectUnknown(LAYER);
+        for (String r : new String[]{"tokens", "hidden", "expertFfn", "experts", "topK"}) {
+            l.require(r);
+        }
+        Integer tokens = l.positiveInt("tokens", null);
+        Integer hidden = l.positiveInt("hidden", null);
+        Integer ffn = l.positiveInt("expertFfn", null);
+        Integer experts = l.positiveInt("experts", null);
+        Integer topK = l.positiveInt("topK", null);
+        Activation act = ModelJson.enumField(l, "activation", "swiglu", Activation::fromId);
+        if (l.problems().size() > before) {
+            return null;
+        }
+        return build(l.problems(), "layer", () -> new MoeLayerSpec(tokens, hidden, ffn, experts, topK, act));
+    }
+
+    private static DispatchSpec readDispatch(Fields top) {
+        Fields d = top.object("dispatch");
+        if (d == null) {
+            return null;
+        }
+        int before = d.problems().size();
+        d.rejectUnknown(DISPATCH);
+        for (String r : new String[]{"tokensPerRank", "hidden", "topK", "experts"}) {
+            d.require(r);
+        }
+        Integer tokens = d.positiveInt("tokensPerRank", null);
+        Integer hidden = d.positiveInt("hidden", null);
+        Integer topK = d.positiveInt("topK", null);
+        Integer experts = d.positiveInt("experts", null);
+        DataType dispatchType = ModelJson.enumField(d, "dispatchDtype", "bf16", DataType::fromId);
+        DataType combineType = ModelJson.enumField(d, "combineDtype", "bf16", DataType::fromId);
+        if (d.problems().size() > before) {
+            return null;
+        }
+        return build(d.problems(), "dispatch",
+                () -> new DispatchSpec(tokens, hidden, topK, experts, dispatchType, combineType));
+    }
+}
