@@ -126,9 +126,10 @@ public final class HfConfigImporter {
                         f.require("moe_intermediate_size");
                     }
                     Integer expertFfn = qwenMoe ? f.positiveInt("moe_intermediate_size", null) : ffn;
-                    Integer sharedFfn = type.equals("qwen2_moe") ? f.nonNegativeInt("shared_expert_intermediate_size", 0) : 0;
-                    Integer interval = qwenMoe ? f.positiveInt("decoder_sparse_step", 1) : 1;
-                    Integer firstDense = qwenMoe ? leadingDenseLayers(f) : 0;
+                    Integer sharedFfn = type.equals("qwen2_moe")
+                            ? f.nonNegativeInt("shared_expert_intermediate_size", 0) : Integer.valueOf(0);
+                    Integer interval = qwenMoe ? f.positiveInt("decoder_sparse_step", 1) : Integer.valueOf(1);
+                    Integer firstDense = qwenMoe ? leadingDenseLayers(f) : Integer.valueOf(0);
                     moe = problems.isEmpty() ? moeSpec(problems, experts, expertFfn, topK,
                             sharedFfn == null || sharedFfn == 0 ? 0 : 1, sharedFfn, firstDense, interval, 1, 1) : null;
                 }

@@ -1,0 +1,218 @@
+package io.moesim.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moesim.model.ModelCatalog;
+import io.moesim.scenario.DataType;
+import io.moesim.scenario.Dispatcher;
+import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RoutingKind;
+import io.moesim.scenario.Scenario;
+import io.moesim.scenario.Workload;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScenarioReaderTest {
+    private static final Path VALIDATION = Path.of("..", "validation", "scenarios");
+    private final ScenarioReader reader = new ScenarioReader(ModelCatalog.builtIn());
+
+    @TempDir
+    Path dir;
+
+    private Path write(String json) throws IOException {
+        Path f = dir.resolve("scenario.json");
+        Files.writeString(f, json);
+        return f;
+    }
+
+    private List<Problem> problems(String json) throws IOException {
+        Path f = write(json);
+        try {
+            reader.read(f);
+        } catch (InputException e) {
+            assertThat(e.problems()).allSatisfy(p -> assertThat(p.file()).isEqualTo(f.toString()));
+            return e.problems();
+        }
+        throw new AssertionError("expected the scenario to be rejected");
+    }
+
+    @Test
+    void everyValidationScenarioIsValid() throws IOException, InputException {
+        try (Stream<Path> files = Files.list(VALIDATION)) {
+            List<Path> all = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            assertThat(all).hasSizeGreaterThanOrEqualTo(12);
+            for (Path f : all) {
+                assertThat(reader.read(f).name()).isEqualTo(f.getFileName().toString().replace(".json", ""));
+            }
+        }
+    }
+
+    @Test
+    void readsTheContractExample() throws InputException {
+        Scenario s = reader.read(VALIDATION.resolve("qwen3-235b-h100x256-deepep.json"));
+        assertThat(s.workload()).isEqualTo(Workload.TRAINING_STEP);
+        assertThat(s.model().id()).isEqualTo("qwen3-235b-a22b");
+        assertThat(s.cluster().gpuCount()).isEqualTo(256);
+        assertThat(s.parallel().dp(256)).isEqualTo(16);
+        assertThat(s.parallel().expertDp(256)).isEqualTo(1);
+        assertThat(s.recompute()).isEqualTo(Recompute.SELECTIVE);
+        assertThat(s.moe().dispatcher()).isEqualTo(Dispatcher.DEEPEP);
+        assertThat(s.moe().capacityFactor()).isNull();
+        assertThat(s.batch().tokensPerStep()).isEqualTo(4096L * 2048);
+    }
+
+    @Test
+    void readsDispatchAndMoeLayerWorkloads() throws InputException {
+        Scenario d = reader.read(VALIDATION.resolve("deepep-h800-ep64-normal.json"));
+        assertThat(d.dispatch().dispatchDtype()).isEqualTo(DataType.FP8);
+        assertThat(d.moe().routing().kind()).isEqualTo(RoutingKind.UNIFORM);
+        assertThat(d.moe().routing().seed()).isEqualTo(1L);
+        Scenario l = reader.read(VALIDATION.resolve("flux-comet-h800-tp8-e32-top4.json"));
+        assertThat(l.layer().experts()).isEqualTo(32);
+        assertThat(l.parallel().etp()).isEqualTo(8); // etp defaults to tp, as in Megatron-Core
+    }
+
+    @Test
+    void unknownModelAndNegativeNodesAreBothNamed() throws IOException {
+        List<Problem> p = problems("""
+                {"name": "x", "model": "qwen4-1t",
+                 "cluster": {"gpu": "h100-sxm", "nodes": -2, "gpusPerNode": 8},
+                 "batch": {"seqLen": 4096, "globalBatch": 64}}
+                """);
+        assertThat(p).extracting(Problem::field).containsExactlyInAnyOrder("model", "cluster.nodes");
+        assertThat(p).extracting(Problem::message).anyMatch(m -> m.contains("unknown model 'qwen4-1t'"))
+                .anyMatch(m -> m.contains("must be positive, got -2"));
+    }
+
+    @Test
+    void malformedJsonNamesLineAndColumn() throws IOException {
+        List<Problem> p = problems("{\n  \"name\": \"x\",\n  \"cluster\": {\"nodes\": 2,}\n}");
+        assertThat(p).hasSize(1);
+        assertThat(p.get(0).field()).startsWith("line 3, column");
+        assertThat(p.get(0).message()).startsWith("malformed JSON");
+    }
+
+    @Test
+    void duplicateKeysAreRejected() throws IOException {
+        List<Problem> p = problems("{\"name\": \"x\", \"name\": \"y\"}");
+        assertThat(p.get(0).message()).contains("Duplicate field 'name'");
+    }
+
+    @Test
+    void unknownAndMistypedFieldsAreNamed() throws IOException {
+        List<Problem> p = problems("""
+                {"model": "mixtral-8x7b", "cluster": {"gpu": "h100-sxm", "nodes": "2"},
+                 "parallel": {"tpp": 2}, "batch": {"seqLen": 4096, "globalBatch": 16},
+                 "precision": "fp4", "moe": {"routing": {"kind": "zipf"}}}
+                """);
+        assertThat(p).extracting(Problem::field).containsExactlyInAnyOrder("cluster.nodes", "parallel.tpp",
+                "precision", "moe.routing.skew");
+        assertThat(p).extracting(Problem::toString)
+                .anyMatch(s -> s.contains("cluster.nodes: expected an integer, got string \"2\""))
+                .anyMatch(s -> s.contains("parallel.tpp: unknown field (allowed here: cp, dp, ep, etp, fsdp, pp, tp, vpp, zero)"))
+                .anyMatch(s -> s.contains("unknown precision 'fp4' (expected one of bf16, fp8)"));
+    }
+
+    @Test
+    void layoutRulesAreReportedWithTheirFields() throws IOException {
+        List<Problem> p = problems("""
+                {"model": "qwen3-235b-a22b", "cluster": {"gpu": "h100-sxm", "nodes": 32, "gpusPerNode": 8},
+                 "parallel": {"tp": 2, "pp": 8, "vpp": 5, "ep": 64},
+                 "batch": {"seqLen": 4096, "globalBatch": 100}}
+                """);
+        assertThat(p).extracting(Problem::field).containsExactlyInAnyOrder("parallel.ep", "batch.globalBatch",
+                "parallel.pp");
+    }
+
+    @Test
+    void derivedDpMustAgreeWhenGiven() throws IOException {
+        List<Problem> p = problems("""
+                {"model": "mixtral-8x7b", "cluster": {"gpu": "h100-sxm", "nodes": 2},
+                 "parallel": {"tp": 2, "dp": 4}, "batch": {"seqLen": 4096, "globalBatch": 64}}
+                """);
+        assertThat(p).singleElement().satisfies(x -> {
+            assertThat(x.field()).isEqualTo("parallel.dp");
+            assertThat(x.message()).contains("16/2 = 8");
+        });
+    }
+
+    @Test
+    void workloadSpecificPartsAreChecked() throws IOException {
+        List<Problem> p = problems("""
+                {"workload": "dispatch", "cluster": {"gpu": "h800-sxm", "nodes": 1}, "parallel": {"ep": 8}}
+                """);
+        assertThat(p).extracting(Problem::toString).containsExactly(
+                dir.resolve("scenario.json") + ": dispatch: is required for workload 'dispatch'");
+        assertThat(problems("{\"workload\": \"inference\", \"cluster\": {\"gpu\": \"h100-sxm\", \"nodes\": 1}}"))
+                .extracting(Problem::message)
+                .anyMatch(m -> m.contains("unknown workload 'inference' (expected one of training-step, moe-layer, dispatch)"));
+    }
+
+    @Test
+    void fsdpImpliesZero3AndRejectsOtherStages() throws IOException, InputException {
+        Scenario s = reader.read(VALIDATION.resolve("qwen3-235b-h100x256-deepep-intranode-ep-fsdp.json"));
+        assertThat(s.parallel().zeroStage()).isEqualTo(3);
+        assertThat(problems("""
+                {"model": "mixtral-8x7b", "cluster": {"gpu": "h100-sxm", "nodes": 1},
+                 "parallel": {"fsdp": true, "zero": 1}, "batch": {"seqLen": 4096, "globalBatch": 8}}
+                """)).extracting(Problem::field).containsExactly("parallel.zero");
+    }
+
+    @Test
+    void modelFromHfConfigRelativeToScenario() throws IOException, InputException {
+        Path cfgDir = dir.resolve("ckpt");
+        Files.createDirectories(cfgDir);
+        Files.copy(HfConfigImporterTest.fixture("mixtral-8x7b"), cfgDir.resolve("config.json"));
+        Path f = write("""
+                {"model": {"hfConfig": "ckpt/config.json"}, "cluster": {"gpu": "h100-sxm", "nodes": 1},
+                 "parallel": {"ep": 8}, "batch": {"seqLen": 4096, "globalBatch": 8}}
+                """);
+        Scenario s = reader.read(f);
+        assertThat(s.model().moe().experts()).isEqualTo(8);
+        assertThat(s.model().id()).isEqualTo("ckpt");
+    }
+
+    @Test
+    void presetWithOverrides() throws IOException, InputException {
+        Path f = write("""
+                {"model": {"preset": "qwen3-235b-a22b", "layers": 48, "moe": {"topK": 4}},
+                 "cluster": {"gpu": "h100-sxm", "nodes": 1}, "parallel": {"ep": 8},
+                 "batch": {"seqLen": 4096, "globalBatch": 8}}
+                """);
+        Scenario s = reader.read(f);
+        assertThat(s.model().layers()).isEqualTo(48);
+        assertThat(s.model().moe().topK()).isEqualTo(4);
+        assertThat(s.model().moe().experts()).isEqualTo(128);
+        assertThat(s.model().id()).isEqualTo("qwen3-235b-a22b-custom");
+    }
+
+    @Test
+    void inlineModelErrorsArePrefixed() throws IOException {
+        List<Problem> p = problems("""
+                {"model": {"layers": 2, "hidden": 64, "vocab": 100,
+                           "attention": {"kind": "gqa", "heads": 4, "kvHeads": 3, "headDim": 16}},
+                 "cluster": {"gpu": "h100-sxm", "nodes": 1}, "batch": {"seqLen": 128, "globalBatch": 8}}
+                """);
+        assertThat(p).singleElement().satisfies(x -> {
+            assertThat(x.field()).isEqualTo("model.attention");
+            assertThat(x.message()).contains("heads must be a multiple of kvHeads");
+        });
+    }
+
+    @Test
+    void topLevelMustBeAnObject() throws IOException {
+        assertThat(problems("[1, 2]")).singleElement()
+                .satisfies(x -> assertThat(x.message()).contains("expected a JSON object at the top level"));
+    }
+
+    @Test
+    void missingFileIsReported() {
+        assertThatThrownBy(() -> reader.read(dir.resolve("none.json"))).hasMessageEndingWith("file not found");
+    }
+}
