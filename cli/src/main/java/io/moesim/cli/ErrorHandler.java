@@ -2,6 +2,7 @@ package io.moesim.cli;
 
 import io.moesim.io.InputException;
 import io.moesim.io.Problem;
+import io.moesim.profiles.ProfileException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -27,6 +28,12 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         PrintWriter err = cl.getErr();
         if (ex instanceof InputException input) {
             for (Problem p : input.problems()) {
+                err.println("error: " + p);
+            }
+            return ExitCodes.BAD_INPUT;
+        }
+        if (ex instanceof ProfileException profile) {
+            for (String p : profile.problems()) {
                 err.println("error: " + p);
             }
             return ExitCodes.BAD_INPUT;

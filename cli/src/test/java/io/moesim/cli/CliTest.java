@@ -129,4 +129,27 @@ class CliTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("flops").contains("models").contains("check");
     }
+
+    @Test
+    void profilesListAndShowWithProvenance() {
+        CliRun list = CliRun.of("profiles");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out()).contains("a100-sxm").contains("h800-sxm").contains("mi300x");
+        CliRun show = CliRun.of("profiles", "show", "h100-sxm");
+        assertThat(show.exitCode()).isZero();
+        assertThat(show.out()).contains("maxAchievableTflops.bf16").contains("measured: stas00/ml-engineering");
+        CliRun bad = CliRun.of("profiles", "show", "h900");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown GPU profile 'h900'");
+        assertNoStackTrace(bad);
+    }
+
+    @Test
+    void malformedProfileDirectoryExitsTwoWithFileAndLine() throws Exception {
+        Files.writeString(dir.resolve("profile.properties"), "id=x\nsmCount=many\n");
+        CliRun run = CliRun.of("profiles", "show", dir.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(dir.resolve("profile.properties") + ":2: smCount: expected an integer, got \"many\"");
+        assertNoStackTrace(run);
+    }
 }

@@ -2,7 +2,10 @@ package io.moesim.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.moesim.hardware.GpuSpec;
 import io.moesim.model.Activation;
+import io.moesim.profiles.ProfileException;
+import io.moesim.profiles.Profiles;
 import io.moesim.model.ModelCatalog;
 import io.moesim.model.ModelSpec;
 import io.moesim.scenario.BatchSpec;
@@ -95,6 +98,7 @@ public final class ScenarioReader {
             problems.add("model", "could not be read");
         }
         ClusterSpec cluster = readCluster(top);
+        GpuSpec gpu = cluster == null ? null : resolveGpu(cluster.gpu(), baseDir, top);
         ParallelLayout parallel = readParallel(top, cluster);
         BatchSpec batch = readBatch(top);
         Precision precision = ModelJson.enumField(top, "precision", "bf16", Precision::fromId);
@@ -108,11 +112,33 @@ public final class ScenarioReader {
         Scenario scenario = build(problems, "", () -> new Scenario(name, workload, model, cluster, parallel, batch,
                 precision, recompute, moe, strategy, layer, dispatch));
         problems.throwIfAny();
+        if (scenario.precision() == Precision.FP8 && !gpu.supports(DataType.FP8)) {
+            problems.add("precision", "fp8 needs FP8 tensor cores, which GPU profile '" + gpu.id() + "' does not have");
+        }
         for (Violation v : ScenarioRules.check(scenario)) {
             problems.add(v.field(), v.message());
         }
         problems.throwIfAny();
         return scenario;
+    }
+
+    /** Resolves {@code cluster.gpu}: a bundled profile id, or a profile directory relative to the scenario file. */
+    private static GpuSpec resolveGpu(String gpu, Path baseDir, Fields top) {
+        String target = gpu;
+        if (!Profiles.BUNDLED.contains(gpu) && baseDir != null) {
+            target = baseDir.resolve(gpu).toString();
+        }
+        try {
+            return Profiles.resolve(target).gpu();
+        } catch (ProfileException e) {
+            if (Profiles.BUNDLED.contains(gpu) || !java.nio.file.Files.exists(Path.of(target))) {
+                top.problems().add("cluster.gpu", "unknown GPU profile '" + gpu + "' (bundled: "
+                        + String.join(", ", Profiles.BUNDLED) + "; or a profile directory)");
+            } else {
+                e.problems().forEach(p -> top.problems().add("cluster.gpu", p));
+            }
+            return null;
+        }
     }
 
     private static <T> T build(Problems problems, String field, Supplier<T> constructor) {

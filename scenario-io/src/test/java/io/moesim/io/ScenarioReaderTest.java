@@ -215,4 +215,18 @@ class ScenarioReaderTest {
     void missingFileIsReported() {
         assertThatThrownBy(() -> reader.read(dir.resolve("none.json"))).hasMessageEndingWith("file not found");
     }
+
+    @Test
+    void gpuMustBeAKnownProfileAndSupportThePrecision() throws IOException {
+        assertThat(problems("""
+                {"model": "mixtral-8x7b", "cluster": {"gpu": "h900", "nodes": 1}, "batch": {"seqLen": 4096, "globalBatch": 8}}
+                """)).singleElement().satisfies(x -> {
+            assertThat(x.field()).isEqualTo("cluster.gpu");
+            assertThat(x.message()).contains("unknown GPU profile 'h900'").contains("h100-sxm");
+        });
+        assertThat(problems("""
+                {"model": "mixtral-8x7b", "cluster": {"gpu": "a100-sxm", "nodes": 1}, "precision": "fp8",
+                 "batch": {"seqLen": 4096, "globalBatch": 8}}
+                """)).extracting(Problem::field).containsExactly("precision");
+    }
 }
