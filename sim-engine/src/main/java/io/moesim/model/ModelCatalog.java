@@ -108,7 +108,7 @@ public final class ModelCatalog {
         m.add(new ModelSpec("mixtral-8x7b", "Mixtral-8x7B", hf("mistralai/Mixtral-8x7B-v0.1"),
                 32, 4096, 14336, swiglu, gqa(32, 8, 128), MoeSpec.simple(8, 14336, 2), 32000, false, 0));
         m.add(new ModelSpec("mixtral-8x22b", "Mixtral-8x22B", hf("mistralai/Mixtral-8x22B-v0.1"),
-                56, 6144, 16384, swiglu, gqa(48, 8, 128), MoeSpec.simple(8, 16384, 2), 32768, false, 0));
+                56, 6144, 16384, swiglu, gqa(48, 8, 128), MoeSpec.simple(8, 16384, 2), 32000, false, 0));
         // --- Small MoE models used by the systems papers ---
         m.add(new ModelSpec("olmoe-1b-7b", "OLMoE-1B-7B", hf("allenai/OLMoE-1B-7B-0924"),
                 16, 2048, 1024, swiglu, new GroupedQueryAttention(16, 16, 128, false, true),

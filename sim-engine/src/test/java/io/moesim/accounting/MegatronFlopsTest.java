@@ -63,7 +63,7 @@ class MegatronFlopsTest {
         assertThat(MegatronFlops.perToken(CATALOG.require("mixtral-8x7b"), 4096).trainingFlops())
                 .isCloseTo(79.706e9, within(0.01e9));
         assertThat(MegatronFlops.perToken(CATALOG.require("mixtral-8x22b"), 4096).trainingFlops())
-                .isCloseTo(242.20e9, within(0.01e9));
+                .isCloseTo(242.17e9, within(0.01e9));
         assertThat(MegatronFlops.perToken(CATALOG.require("deepseek-v3"), 4096).trainingFlops())
                 .isCloseTo(259.99e9, within(0.01e9));
     }
