@@ -50,9 +50,29 @@ final class Fields {
         }
     }
 
-    void require(String name) {
-        if (!has(name)) {
-            problems.add(pathOf(name), "is required");
+    /** Records a problem for each of {@code names} that is absent or null. */
+    void require(String... names) {
+        for (String name : names) {
+            if (!has(name)) {
+                problems.add(pathOf(name), "is required");
+            }
+        }
+    }
+
+    /**
+     * An enum-like string field, parsed by {@code parse}, which throws {@code IllegalArgumentException}
+     * naming the accepted ids; the message is recorded as a problem of this field.
+     */
+    <T> T choice(String name, String def, java.util.function.Function<String, T> parse) {
+        String s = string(name, def);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return parse.apply(s);
+        } catch (IllegalArgumentException e) {
+            problems.add(pathOf(name), e.getMessage());
+            return null;
         }
     }
 

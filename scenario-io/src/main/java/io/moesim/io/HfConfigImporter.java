@@ -73,9 +73,7 @@ public final class HfConfigImporter {
         }
         String id = name.substring(name.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
 
-        for (String r : new String[]{"num_hidden_layers", "hidden_size", "vocab_size", "num_attention_heads"}) {
-            f.require(r);
-        }
+        f.require("num_hidden_layers", "hidden_size", "vocab_size", "num_attention_heads");
         Integer layers = f.positiveInt("num_hidden_layers", null);
         Integer hidden = f.positiveInt("hidden_size", null);
         Integer vocab = f.positiveInt("vocab_size", null);
@@ -92,8 +90,7 @@ public final class HfConfigImporter {
                 ffn = f.positiveInt("intermediate_size", null);
                 Integer experts = f.positiveInt("n_routed_experts", null);
                 if (experts != null) {
-                    f.require("moe_intermediate_size");
-                    f.require("num_experts_per_tok");
+                    f.require("moe_intermediate_size", "num_experts_per_tok");
                     Integer expertFfn = f.positiveInt("moe_intermediate_size", null);
                     Integer topK = f.positiveInt("num_experts_per_tok", null);
                     Integer shared = f.nonNegativeInt("n_shared_experts", 0);
@@ -117,8 +114,7 @@ public final class HfConfigImporter {
                 f.require("intermediate_size");
                 ffn = f.positiveInt("intermediate_size", null);
                 if (expertsField != null) {
-                    f.require(expertsField);
-                    f.require("num_experts_per_tok");
+                    f.require(expertsField, "num_experts_per_tok");
                     Integer experts = f.positiveInt(expertsField, null);
                     Integer topK = f.positiveInt("num_experts_per_tok", null);
                     boolean qwenMoe = type.startsWith("qwen");
@@ -208,9 +204,7 @@ public final class HfConfigImporter {
     }
 
     private static AttentionSpec mla(Fields f) {
-        for (String r : new String[]{"kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim"}) {
-            f.require(r);
-        }
+        f.require("kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim");
         Integer heads = f.positiveInt("num_attention_heads", null);
         Integer qLora = f.nonNegativeInt("q_lora_rank", 0);
         Integer kvLora = f.positiveInt("kv_lora_rank", null);

@@ -163,9 +163,7 @@ public final class ModelJson {
         Problems problems = f.problems();
         int before = problems.size();
         f.rejectUnknown(MODEL_FIELDS);
-        for (String required : new String[]{"layers", "hidden", "vocab", "attention"}) {
-            f.require(required);
-        }
+        f.require("layers", "hidden", "vocab", "attention");
         String id = f.string("id", "custom-model");
         String name = f.string("name", id);
         String source = f.string("source", "inline");
@@ -175,7 +173,7 @@ public final class ModelJson {
         Integer vocab = f.positiveInt("vocab", null);
         Boolean tied = f.bool("tiedEmbeddings", false);
         Integer mtp = f.nonNegativeInt("mtpLayers", 0);
-        Activation activation = enumField(f, "activation", "swiglu", Activation::fromId);
+        Activation activation = f.choice("activation", "swiglu", Activation::fromId);
         AttentionSpec attention = readAttention(f);
         MoeSpec moe = readMoe(f);
         if (problems.size() > before) {
@@ -203,8 +201,7 @@ public final class ModelJson {
             switch (kind) {
                 case "gqa", "mha" -> {
                     a.rejectUnknown(GQA_FIELDS);
-                    a.require("heads");
-                    a.require("headDim");
+                    a.require("heads", "headDim");
                     Integer heads = a.positiveInt("heads", null);
                     Integer kv = a.positiveInt("kvHeads", heads);
                     Integer headDim = a.positiveInt("headDim", null);
@@ -215,9 +212,7 @@ public final class ModelJson {
                 }
                 case "mla" -> {
                     a.rejectUnknown(MLA_FIELDS);
-                    for (String r : new String[]{"heads", "kvLoraRank", "qkNopeHeadDim", "vHeadDim"}) {
-                        a.require(r);
-                    }
+                    a.require("heads", "kvLoraRank", "qkNopeHeadDim", "vHeadDim");
                     Integer heads = a.positiveInt("heads", null);
                     Integer qLora = a.nonNegativeInt("qLoraRank", 0);
                     Integer kvLora = a.positiveInt("kvLoraRank", null);
@@ -245,9 +240,7 @@ public final class ModelJson {
         }
         int before = m.problems().size();
         m.rejectUnknown(MOE_FIELDS);
-        for (String r : new String[]{"experts", "expertFfn", "topK"}) {
-            m.require(r);
-        }
+        m.require("experts", "expertFfn", "topK");
         Integer experts = m.positiveInt("experts", null);
         Integer expertFfn = m.positiveInt("expertFfn", null);
         Integer topK = m.positiveInt("topK", null);
@@ -264,20 +257,6 @@ public final class ModelJson {
             return new MoeSpec(experts, expertFfn, topK, shared, sharedFfn, firstDense, interval, groups, topKGroups);
         } catch (IllegalArgumentException e) {
             m.problems().add(m.path(), e.getMessage());
-            return null;
-        }
-    }
-
-    /** Reads an enum-like string field with a parser that throws IllegalArgumentException naming the accepted ids. */
-    static <T> T enumField(Fields f, String name, String def, java.util.function.Function<String, T> parse) {
-        String s = f.string(name, def);
-        if (s == null) {
-            return null;
-        }
-        try {
-            return parse.apply(s);
-        } catch (IllegalArgumentException e) {
-            f.problems().add(f.pathOf(name), e.getMessage());
             return null;
         }
     }

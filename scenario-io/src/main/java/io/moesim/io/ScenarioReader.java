@@ -92,7 +92,7 @@ public final class ScenarioReader {
         top.rejectUnknown(TOP);
         String name = top.string("name", defaultName);
         top.string("description", null);
-        Workload workload = ModelJson.enumField(top, "workload", "training-step", Workload::fromId);
+        Workload workload = top.choice("workload", "training-step", Workload::fromId);
         ModelSpec model = new ModelJson(Json.mapper()).readModelField(top, "model", catalog, baseDir);
         if (top.has("model") && model == null && problems.isEmpty()) {
             problems.add("model", "could not be read");
@@ -101,8 +101,8 @@ public final class ScenarioReader {
         GpuSpec gpu = cluster == null ? null : resolveGpu(cluster.gpu(), baseDir, top);
         ParallelLayout parallel = readParallel(top, cluster);
         BatchSpec batch = readBatch(top);
-        Precision precision = ModelJson.enumField(top, "precision", "bf16", Precision::fromId);
-        Recompute recompute = ModelJson.enumField(top, "recompute", "none", Recompute::fromId);
+        Precision precision = top.choice("precision", "bf16", Precision::fromId);
+        Recompute recompute = top.choice("recompute", "none", Recompute::fromId);
         MoeConfig moe = readMoe(top, baseDir);
         StrategySpec strategy = readStrategy(top);
         MoeLayerSpec layer = readLayer(top);
@@ -158,8 +158,7 @@ public final class ScenarioReader {
         }
         int before = c.problems().size();
         c.rejectUnknown(CLUSTER);
-        c.require("gpu");
-        c.require("nodes");
+        c.require("gpu", "nodes");
         String gpu = c.string("gpu", null);
         Integer nodes = c.positiveInt("nodes", null);
         Integer perNode = c.positiveInt("gpusPerNode", 8);
@@ -219,8 +218,7 @@ public final class ScenarioReader {
         }
         int before = b.problems().size();
         b.rejectUnknown(BATCH);
-        b.require("seqLen");
-        b.require("globalBatch");
+        b.require("seqLen", "globalBatch");
         Integer seq = b.positiveInt("seqLen", null);
         Integer global = b.positiveInt("globalBatch", null);
         Integer micro = b.positiveInt("microBatch", 1);
@@ -237,13 +235,13 @@ public final class ScenarioReader {
         }
         int before = m.problems().size();
         m.rejectUnknown(MOE);
-        Dispatcher dispatcher = ModelJson.enumField(m, "dispatcher", "alltoall", Dispatcher::fromId);
+        Dispatcher dispatcher = m.choice("dispatcher", "alltoall", Dispatcher::fromId);
         Double capacity = m.positiveNumber("capacityFactor", null);
         RoutingSpec routing = RoutingSpec.balanced();
         Fields r = m.object("routing");
         if (r != null) {
             r.rejectUnknown(ROUTING);
-            RoutingKind kind = ModelJson.enumField(r, "kind", "balanced", RoutingKind::fromId);
+            RoutingKind kind = r.choice("kind", "balanced", RoutingKind::fromId);
             Double skew = r.number("skew", null);
             String file = r.string("file", null);
             Long seed = r.longValue("seed", RoutingSpec.DEFAULT_SEED);
@@ -292,14 +290,10 @@ public final class ScenarioReader {
         s.rejectUnknown(STRATEGY);
         String name = s.string("name", "megatron");
         Boolean overlap = s.bool("a2aOverlap", false);
-        if (name != null && !StrategySpec.KNOWN_NAMES.contains(name)) {
-            s.problems().add(s.pathOf("name"), "unknown strategy '" + name + "' (expected one of "
-                    + String.join(", ", StrategySpec.KNOWN_NAMES) + ")");
-        }
         if (s.problems().size() > before) {
             return null;
         }
-        return new StrategySpec(name, overlap);
+        return build(s.problems(), s.pathOf("name"), () -> new StrategySpec(name, overlap));
     }
 
     private static MoeLayerSpec readLayer(Fields top) {
@@ -309,15 +303,13 @@ public final class ScenarioReader {
         }
         int before = l.problems().size();
         l.rejectUnknown(LAYER);
-        for (String r : new String[]{"tokens", "hidden", "expertFfn", "experts", "topK"}) {
-            l.require(r);
-        }
+        l.require("tokens", "hidden", "expertFfn", "experts", "topK");
         Integer tokens = l.positiveInt("tokens", null);
         Integer hidden = l.positiveInt("hidden", null);
         Integer ffn = l.positiveInt("expertFfn", null);
         Integer experts = l.positiveInt("experts", null);
         Integer topK = l.positiveInt("topK", null);
-        Activation act = ModelJson.enumField(l, "activation", "swiglu", Activation::fromId);
+        Activation act = l.choice("activation", "swiglu", Activation::fromId);
         if (l.problems().size() > before) {
             return null;
         }
@@ -331,15 +323,13 @@ public final class ScenarioReader {
         }
         int before = d.problems().size();
         d.rejectUnknown(DISPATCH);
-        for (String r : new String[]{"tokensPerRank", "hidden", "topK", "experts"}) {
-            d.require(r);
-        }
+        d.require("tokensPerRank", "hidden", "topK", "experts");
         Integer tokens = d.positiveInt("tokensPerRank", null);
         Integer hidden = d.positiveInt("hidden", null);
         Integer topK = d.positiveInt("topK", null);
         Integer experts = d.positiveInt("experts", null);
-        DataType dispatchType = ModelJson.enumField(d, "dispatchDtype", "bf16", DataType::fromId);
-        DataType combineType = ModelJson.enumField(d, "combineDtype", "bf16", DataType::fromId);
+        DataType dispatchType = d.choice("dispatchDtype", "bf16", DataType::fromId);
+        DataType combineType = d.choice("combineDtype", "bf16", DataType::fromId);
         if (d.problems().size() > before) {
             return null;
         }

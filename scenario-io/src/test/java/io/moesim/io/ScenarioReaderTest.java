@@ -229,4 +229,15 @@ class ScenarioReaderTest {
                  "batch": {"seqLen": 4096, "globalBatch": 8}}
                 """)).extracting(Problem::field).containsExactly("precision");
     }
+
+    @Test
+    void unknownStrategyIsNamed() throws IOException {
+        assertThat(problems("""
+                {"model": "mixtral-8x7b", "cluster": {"gpu": "h100-sxm", "nodes": 1},
+                 "batch": {"seqLen": 4096, "globalBatch": 8}, "strategy": {"name": "magic"}}
+                """)).singleElement().satisfies(x -> {
+            assertThat(x.field()).isEqualTo("strategy.name");
+            assertThat(x.message()).contains("unknown strategy 'magic'").contains("megatron");
+        });
+    }
 }
