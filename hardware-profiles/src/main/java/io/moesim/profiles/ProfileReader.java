@@ -1,6 +1,7 @@
 package io.moesim.profiles;
 
 import io.moesim.hardware.GpuSpec;
+import io.moesim.profiles.table.MeasuredTables;
 import io.moesim.scenario.DataType;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -23,7 +24,7 @@ import java.util.Set;
  * with file and line.
  *
  * <p>Keys: {@code id, name, vendor, date, notes} (text); {@code smCount, nicsPerNode} (integers);
- * {@code boostClockMHz, hbmGB, hbmTBps, l2MB, nvlinkGBps, nicGBps, pcieGBps, kernelLaunchUs} (numbers);
+ * {@code boostClockMHz, hbmGB, hbmTBps, l2MB, nvlinkGBps, nicGBps, pcieGBps, kernelLaunchUs, commSmGBps} (numbers);
  * {@code nvls} (true/false); {@code peakTflops.DTYPE} and {@code maxAchievableTflops.DTYPE} for
  * {@code fp32, bf16, fp16, fp8}.
  */
@@ -34,11 +35,11 @@ public final class ProfileReader {
     private static final Set<String> TEXT = Set.of("id", "name", "vendor", "date", "notes");
     private static final Set<String> INTS = Set.of("smCount", "nicsPerNode");
     private static final Set<String> NUMBERS = Set.of("boostClockMHz", "hbmGB", "hbmTBps", "l2MB", "nvlinkGBps",
-            "nicGBps", "pcieGBps", "kernelLaunchUs");
+            "nicGBps", "pcieGBps", "kernelLaunchUs", "commSmGBps");
     private static final Set<String> BOOLS = Set.of("nvls");
     private static final List<String> REQUIRED = List.of("id", "name", "vendor", "date", "smCount", "boostClockMHz",
             "peakTflops.bf16", "hbmGB", "hbmTBps", "l2MB", "nvlinkGBps", "nvls", "nicGBps", "nicsPerNode", "pcieGBps",
-            "kernelLaunchUs");
+            "kernelLaunchUs", "commSmGBps");
 
     private ProfileReader() {
     }
@@ -49,7 +50,9 @@ public final class ProfileReader {
         try {
             byte[] bytes = Files.readAllBytes(file);
             String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            return parse(file.toString(), text);
+            HardwareProfile p = parse(file.toString(), text);
+            MeasuredTables tables = MeasuredTables.read(dir);
+            return new HardwareProfile(p.gpu(), p.provenance(), p.date(), p.notes(), tables);
         } catch (NoSuchFileException e) {
             throw new ProfileException(List.of(file + ": not found (a profile is a directory holding " + FILE + ")"));
         } catch (CharacterCodingException e) {
@@ -130,14 +133,15 @@ public final class ProfileReader {
         Integer nics = v.integer("nicsPerNode");
         Double pcie = v.number("pcieGBps");
         Double launch = v.number("kernelLaunchUs");
+        Double commSm = v.number("commSmGBps");
         if (!problems.isEmpty()) {
             throw new ProfileException(problems);
         }
         try {
             GpuSpec gpu = new GpuSpec(id, name, vendor, sms, clock, peak, best, hbmGB, hbmTBps, l2, nvlink, nvls, nic, nics,
-                    pcie, launch);
+                    pcie, launch, commSm);
             Entry notes = entries.get("notes");
-            return new HardwareProfile(gpu, provenance, date, notes == null ? "" : notes.value());
+            return new HardwareProfile(gpu, provenance, date, notes == null ? "" : notes.value(), MeasuredTables.NONE);
         } catch (IllegalArgumentException e) {
             throw new ProfileException(List.of(display + ": " + e.getMessage()));
         }

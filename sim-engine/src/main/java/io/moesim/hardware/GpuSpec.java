@@ -29,12 +29,14 @@ import java.util.Optional;
  * @param nicsPerNode           NICs per node
  * @param pcieGBps              PCIe bandwidth per GPU, one direction, GB/s
  * @param kernelLaunchUs        host-side launch overhead per kernel, microseconds
+ * @param commSmGBps            data rate one SM drives for a communication kernel (NCCL channel, DeepEP
+ *                              warp group), GB/s; bounds communication that is given few SMs
  * @implNote immutable and thread-safe.
  */
 public record GpuSpec(String id, String name, String vendor, int smCount, double boostClockMHz,
                       Map<DataType, Double> peakTflops, Map<DataType, Double> maxAchievableTflops, double hbmGB,
                       double hbmTBps, double l2MB, double nvlinkGBps, boolean nvls, double nicGBps, int nicsPerNode,
-                      double pcieGBps, double kernelLaunchUs) {
+                      double pcieGBps, double kernelLaunchUs, double commSmGBps) {
 
     public GpuSpec {
         Require.nonBlank("id", id);
@@ -62,6 +64,7 @@ public record GpuSpec(String id, String name, String vendor, int smCount, double
         Require.positive("nicsPerNode", nicsPerNode);
         Require.positive("pcieGBps", pcieGBps);
         Require.positive("kernelLaunchUs", kernelLaunchUs);
+        Require.positive("commSmGBps", commSmGBps);
     }
 
     private static Map<DataType, Double> copy(String name, Map<DataType, Double> in) {

@@ -1,0 +1,207 @@
+package io.moesim.profiles.table;
+
+import io.moesim.profiles.ProfileException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads and writes a profile's measured tables with Apache Commons CSV.
+ *
+ * <p>Format: UTF-8, comma-separated, one header row naming the columns (any order; unknown columns are
+ * errors so typos do not pass silently), lines starting with {@code #} are comments (the probe writes
+ * provenance there), numbers in {@link java.util.Locale#ROOT} form whatever the machine's locale.
+ * Every problem in a file is reported at once as {@code file:line:column: name: reason}. Writing goes
+ * to a temporary file that replaces the target only when complete.
+ */
+public final class CsvTables {
+    private static final CSVFormat READ = CSVFormat.RFC4180.builder()
+            .setCommentMarker('#')
+            .setIgnoreEmptyLines(true)
+            .setIgnoreSurroundingSpaces(true)
+            .get();
+    private static final CSVFormat WRITE = CSVFormat.RFC4180.builder()
+            .setCommentMarker('#')
+            .setRecordSeparator('\n')
+            .get();
+
+    private CsvTables() {
+    }
+
+    /** Reads {@code file}; a missing file is an error (use {@link #readIfPresent} for optional tables). */
+    public static <T> List<T> read(Path file, TableFormat<T> format) throws ProfileException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ProfileException(List.of(file + ": cannot read: " + e.getMessage()));
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ProfileException(List.of(file + ": not UTF-8 text"));
+        }
+        return parse(file.toString(), text, format);
+    }
+
+    /** The table {@code format.fileName()} in profile directory {@code dir}, or an empty list if there is none. */
+    public static <T> List<T> readIfPresent(Path dir, TableFormat<T> format) throws ProfileException {
+        Path file = dir.resolve(format.fileName());
+        return Files.isRegularFile(file) ? read(file, format) : List.of();
+    }
+
+    /** Parses CSV text; {@code display} names the file in messages. */
+    public static <T> List<T> parse(String display, String text, TableFormat<T> format) throws ProfileException {
+        List<String> problems = new ArrayList<>();
+        List<T> out = new ArrayList<>();
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        int[] lineStarts = lineStarts(body);
+        try (CSVParser parser = CSVParser.builder().setReader(new java.io.StringReader(body)).setFormat(READ).get()) {
+            Map<String, Integer> columns = null;
+            for (CSVRecord record : parser) {
+                int line = lineOf(lineStarts, record.getCharacterPosition());
+                if (columns == null) {
+                    columns = header(display, line, record, format, problems);
+                    if (!problems.isEmpty()) {
+                        break;
+                    }
+                    continue;
+                }
+                if (record.size() != columns.size()) {
+                    problems.add(display + ":" + line + ": expected " + columns.size() + " cells like the header, got "
+                            + record.size());
+                    continue;
+                }
+                int before = problems.size();
+                T item = format.read(new RowReader(display, line, record, columns, problems));
+                if (problems.size() == before) {
+                    out.add(item);
+                }
+            }
+            if (columns == null && problems.isEmpty()) {
+                problems.add(display + ": empty table (expected a header row: "
+                        + String.join(",", format.requiredColumns()) + ")");
+            }
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            problems.add(display + ": malformed CSV: " + e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            throw new ProfileException(problems);
+        }
+        return out;
+    }
+
+    private static <T> Map<String, Integer> header(String display, int line, CSVRecord record, TableFormat<T> format,
+                                                   List<String> problems) {
+        Map<String, Integer> columns = new LinkedHashMap<>();
+        for (int i = 0; i < record.size(); i++) {
+            String name = record.get(i).strip();
+            if (!format.requiredColumns().contains(name) && !format.optionalColumns().contains(name)) {
+                problems.add(display + ":" + line + ":" + (i + 1) + ": unknown column '" + name + "' (known: "
+                        + String.join(", ", all(format)) + ")");
+            } else if (columns.putIfAbsent(name, i) != null) {
+                problems.add(display + ":" + line + ":" + (i + 1) + ": duplicate column '" + name + "'");
+            }
+        }
+        for (String required : format.requiredColumns()) {
+            if (!columns.containsKey(required)) {
+                problems.add(display + ":" + line + ": missing column '" + required + "'");
+            }
+        }
+        return columns;
+    }
+
+    private static List<String> all(TableFormat<?> format) {
+        List<String> all = new ArrayList<>(format.requiredColumns());
+        all.addAll(format.optionalColumns());
+        return all;
+    }
+
+    private static int[] lineStarts(String text) {
+        List<Integer> starts = new ArrayList<>();
+        starts.add(0);
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                starts.add(i + 1);
+            }
+        }
+        return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int lineOf(int[] lineStarts, long position) {
+        int i = Arrays.binarySearch(lineStarts, (int) position);
+        return (i >= 0 ? i : -i - 2) + 1;
+    }
+
+    /** The CSV text of a table, header first, optional leading comment lines. */
+    public static <T> String format(TableFormat<T> format, List<T> items, List<String> comments) {
+        StringWriter w = new StringWriter();
+        try (CSVPrinter printer = new CSVPrinter(w, WRITE)) {
+            for (String c : comments) {
+                printer.printComment(c);
+            }
+            printer.printRecord(all(format));
+            for (T item : items) {
+                List<String> cells = format.write(item);
+                if (cells.size() != format.requiredColumns().size() + format.optionalColumns().size()) {
+                    throw new IllegalStateException(format.fileName() + ": row has " + cells.size() + " cells");
+                }
+                printer.printRecord(cells);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    /** Writes a table atomically: to a temporary file beside {@code file}, then moved over it. */
+    public static <T> void write(Path file, TableFormat<T> format, List<T> items, List<String> comments)
+            throws IOException {
+        String text = format(format, items, comments);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A number as written in tables: plain decimal, {@code '.'} point, no exponent, no trailing zeros. */
+    public static String number(double value) {
+        if (Double.isNaN(value)) {
+            return "";
+        }
+        BigDecimal d = BigDecimal.valueOf(value).stripTrailingZeros();
+        return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
+    }
+
+    /** An integer cell, empty for {@code 0} when the column is optional and unknown. */
+    public static String optionalInt(long value) {
+        return value == 0 ? "" : Long.toString(value);
+    }
+}
