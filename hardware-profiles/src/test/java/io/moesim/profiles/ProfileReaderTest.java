@@ -74,4 +74,19 @@ class ProfileReaderTest {
                 .hasMessageContaining("h100-sxm");
         assertThatThrownBy(() -> Profiles.resolve(dir.toString())).hasMessageContaining("profile.properties: not found");
     }
+
+    @Test
+    void aProfileDirectoryCarriesItsMeasuredTables(@TempDir Path dir) throws Exception {
+        try (var in = Profiles.class.getResourceAsStream("/profiles/h100-sxm/profile.properties")) {
+            Files.write(dir.resolve("profile.properties"), in.readAllBytes());
+        }
+        assertThat(Profiles.resolve(dir.toString()).tables().isEmpty()).isTrue();
+        Files.writeString(dir.resolve("launch.csv"), "api,time_us_median\ncudaLaunchKernel,2.5\n");
+        Files.writeString(dir.resolve("gemm.csv"), "m,n,k,dtype,groups,time_us_median\n4096,4096,4096,bf16,1,250\n");
+        HardwareProfile p = Profiles.resolve(dir.resolve("profile.properties").toString());
+        assertThat(p.tables().summary()).isEqualTo("gemm.csv 1 row, launch.csv 1 row");
+        assertThat(io.moesim.profiles.cost.ProfileCostModel.of(p).kernelLaunchNs()).isEqualTo(2_500);
+        assertThat(Profiles.bundled("h100-sxm").tables().isEmpty()).isTrue();
+        assertThat(p.gpu().commSmGBps()).isEqualTo(10.5);
+    }
 }
