@@ -1,0 +1,41 @@
+package io.moesim.engine;
+
+import java.util.Locale;
+
+/** What a task does, for timelines, metrics and the trace's colours. */
+public enum Category {
+    /** Dense or grouped matrix multiplication. */
+    GEMM(false),
+    /** Fused attention kernels. */
+    ATTENTION(false),
+    /** Memory-bound kernels: norms, activations, router, permutation, optimizer. */
+    MEMORY(false),
+    /** Expert-parallel dispatch and combine. */
+    EP_COMM(true),
+    /** Tensor- and sequence-parallel collectives. */
+    TP_COMM(true),
+    /** Context-parallel communication. */
+    CP_COMM(true),
+    /** Pipeline-parallel send/receive. */
+    PP_COMM(true),
+    /** Data-parallel gradient reduction and parameter gathering. */
+    DP_COMM(true),
+    /** Any other communication. */
+    OTHER_COMM(true);
+
+    private final boolean communication;
+
+    Category(boolean communication) {
+        this.communication = communication;
+    }
+
+    /** Whether tasks of this category move data between GPUs. */
+    public boolean isCommunication() {
+        return communication;
+    }
+
+    /** Lower-case id with dashes ({@code ep-comm}). */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

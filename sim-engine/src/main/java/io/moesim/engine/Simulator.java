@@ -1,0 +1,499 @@
+package io.moesim.engine;
+
+import java.util.Arrays;
+
+/**
+ * The discrete-event engine: runs a {@link TaskGraph} to completion and returns an immutable
+ * {@link SimulationResult}.
+ *
+ * <h2>Model</h2>
+ * Work progresses at rates that change only at events (a fluid model):
+ * <ul>
+ *   <li>A compute task needs {@code workNs} at full speed; while communication kernels on its GPU hold
+ *       {@code h} of the GPU's {@code S} SMs it runs at {@code (S − h)/S} (at least {@code 1/S}).</li>
+ *   <li>A communication task first waits its fixed latency, then moves its bytes: each link carries its
+ *       load. Concurrent tasks share links max-min fairly (progressive filling over the task's "level",
+ *       the rate on its most loaded link, each link charged in proportion to the task's load on it);
+ *       a task's own cap bounds its level. Rates are recomputed whenever a task starts or stops moving data.</li>
+ *   <li>A stream runs its tasks in creation order; a task starts when its dependencies have finished and
+ *       it heads the stream of every participant.</li>
+ * </ul>
+ *
+ * <h2>Event order</h2>
+ * Events are ordered by (time, phase, sequence): phase {@value #PHASE_FINISH} finishes a task,
+ * phase {@value #PHASE_LATENCY} ends a communication's latency; the sequence number is assigned by the
+ * queue in push order. After all events of one instant are handled, the tasks that became ready start
+ * in id order, then rates are recomputed. Everything is deterministic: the same graph gives a
+ * bit-identical result.
+ *
+ * <h2>Rounding</h2>
+ * A completion is scheduled at {@code now + ⌈remaining / rate⌉} ns; so times are exact integers for
+ * whole-nanosecond work at full rate, and never early.
+ *
+ * @implNote stateless; each {@link #run} allocates its own state, so runs may proceed in parallel.
+ */
+public final class Simulator {
+    /** Events between two listener calls. */
+    public static final int LISTENER_INTERVAL = 4096;
+    static final int PHASE_FINISH = 0;
+    static final int PHASE_LATENCY = 1;
+
+    private Simulator() {
+    }
+
+    /** Runs {@code graph} without a listener. */
+    public static SimulationResult run(TaskGraph graph) {
+        return run(graph, SimulationListener.NONE);
+    }
+
+    /**
+     * Runs {@code graph}.
+     *
+     * @throws SimulationCancelledException if the listener cancels
+     */
+    public static SimulationResult run(TaskGraph graph, SimulationListener listener) {
+        return new Run(graph, listener).execute();
+    }
+
+    /** The mutable state of one run. */
+    private static final class Run {
+        private final TaskGraph graph;
+        private final Topology topo;
+        private final SimulationListener listener;
+        private final int n;
+        private final int streams;
+        private final int sm;
+
+        // dependency and stream bookkeeping
+        private final int[] pendingDeps;
+        private final int[][] dependents;
+        private final int[][] streamQueue;
+        private final int[] streamHead;
+
+        // task state
+        private final boolean[] started;
+        private final boolean[] inFlow;
+        private final long[] startNs;
+        private final long[] endNs;
+        private final double[] remaining;
+        private final double[] rate;
+        private final long[] lastNs;
+        private final int[] version;
+
+        // per GPU
+        private final int[] heldSms;
+        private final int[][] running;
+        private final int[] runningCount;
+        private final boolean[] gpuDirty;
+        private final int[] dirtyGpus;
+        private int dirtyCount;
+
+        // flows
+        private int[] flows = new int[16];
+        private int flowCount;
+        private boolean flowsDirty;
+        private final double[] linkRemaining;
+        private final double[] linkWeight;
+        private final double[] linkBytes;
+        private final int[] touched;
+        private final double[] level;
+        private final boolean[] frozen;
+
+        // ready list of the current instant
+        private int[] ready = new int[16];
+        private int readyCount;
+
+        private final EventQueue queue = new EventQueue();
+        private final SpanRecorder spans;
+        private long now;
+        private int done;
+        private long events;
+
+        Run(TaskGraph graph, SimulationListener listener) {
+            this.graph = graph;
+            this.topo = graph.topology();
+            this.listener = listener;
+            this.n = graph.size();
+            this.streams = graph.streamsPerGpu();
+            this.sm = topo.smCount();
+            int gpus = topo.gpus();
+            pendingDeps = new int[n];
+            int[] dependentCount = new int[n];
+            int[] queueLength = new int[gpus * streams];
+            for (int t = 0; t < n; t++) {
+                Task task = graph.task(t);
+                pendingDeps[t] = distinct(task.deps);
+                for (int d : task.deps) {
+                    dependentCount[d]++;
+                }
+                for (int i = 0; i < task.gpus.length; i++) {
+                    queueLength[task.gpus[i] * streams + task.streams[i]]++;
+                }
+            }
+            dependents = new int[n][];
+            for (int t = 0; t < n; t++) {
+                dependents[t] = new int[dependentCount[t]];
+            }
+            streamQueue = new int[gpus * streams][];
+            for (int s = 0; s < streamQueue.length; s++) {
+                streamQueue[s] = new int[queueLength[s]];
+            }
+            int[] fillDep = new int[n];
+            int[] fillQueue = new int[gpus * streams];
+            for (int t = 0; t < n; t++) {
+                Task task = graph.task(t);
+                for (int d : task.deps) {
+                    dependents[d][fillDep[d]++] = t;
+                }
+                for (int i = 0; i < task.gpus.length; i++) {
+                    int s = task.gpus[i] * streams + task.streams[i];
+                    streamQueue[s][fillQueue[s]++] = t;
+                }
+            }
+            streamHead = new int[gpus * streams];
+            started = new boolean[n];
+            inFlow = new boolean[n];
+            startNs = new long[n];
+            endNs = new long[n];
+            remaining = new double[n];
+            rate = new double[n];
+            lastNs = new long[n];
+            version = new int[n];
+            heldSms = new int[gpus];
+            running = new int[gpus][streams];
+            runningCount = new int[gpus];
+            gpuDirty = new boolean[gpus];
+            dirtyGpus = new int[gpus];
+            linkRemaining = new double[topo.linkCount()];
+            linkWeight = new double[topo.linkCount()];
+            linkBytes = new double[topo.linkCount()];
+            touched = new int[topo.linkCount()];
+            level = new double[n];
+            frozen = new boolean[n];
+            spans = new SpanRecorder(n);
+        }
+
+        private static int distinct(int[] deps) {
+            if (deps.length < 2) {
+                return deps.length;
+            }
+            int[] sorted = deps.clone();
+            Arrays.sort(sorted);
+            int count = 1;
+            for (int i = 1; i < sorted.length; i++) {
+                if (sorted[i] != sorted[i - 1]) {
+                    count++;
+                }
+            }
+            return count;
+        }
+
+        SimulationResult execute() {
+            for (int t = 0; t < n; t++) {
+                checkReady(t);
+            }
+            startReady();
+            updateRates();
+            while (done < n) {
+                if (queue.isEmpty()) {
+                    throw new IllegalStateException("engine stalled with " + (n - done) + " unfinished tasks at " + now + " ns");
+                }
+                now = queue.peekTime();
+                while (!queue.isEmpty() && queue.peekTime() == now) {
+                    int phase = queue.headPhase();
+                    int task = queue.headTask();
+                    int ver = queue.headVersion();
+                    queue.pop();
+                    events++;
+                    if (ver != version[task]) {
+                        continue;
+                    }
+                    if (phase == PHASE_LATENCY) {
+                        beginFlow(task);
+                    } else {
+                        finish(task);
+                    }
+                }
+                startReady();
+                updateRates();
+                if (events % LISTENER_INTERVAL == 0 || events < 2) {
+                    notifyListener();
+                }
+            }
+            listener.progress(done, n, now);
+            return new SimulationResult(graph, spans, endNs, startNs, linkBytes, events);
+        }
+
+        private void notifyListener() {
+            listener.progress(done, n, now);
+            if (listener.cancelled()) {
+                throw new SimulationCancelledException(now);
+            }
+        }
+
+        // ---- readiness ------------------------------------------------------------------------
+
+        private void checkReady(int t) {
+            if (started[t] || pendingDeps[t] != 0) {
+                return;
+            }
+            Task task = graph.task(t);
+            for (int i = 0; i < task.gpus.length; i++) {
+                int s = task.gpus[i] * streams + task.streams[i];
+                if (streamQueue[s][streamHead[s]] != t) {
+                    return;
+                }
+            }
+            started[t] = true;
+            if (readyCount == ready.length) {
+                ready = Arrays.copyOf(ready, readyCount * 2);
+            }
+            ready[readyCount++] = t;
+        }
+
+        private void startReady() {
+            if (readyCount == 0) {
+                return;
+            }
+            Arrays.sort(ready, 0, readyCount);
+            int count = readyCount;
+            readyCount = 0;
+            for (int i = 0; i < count; i++) {
+                start(ready[i]);
+            }
+        }
+
+        private void start(int t) {
+            Task task = graph.task(t);
+            startNs[t] = now;
+            if (!task.communication) {
+                if (task.workNs == 0) {
+                    queue.push(now, PHASE_FINISH, t, version[t]);
+                    return;
+                }
+                int g = task.gpus[0];
+                running[g][runningCount[g]++] = t;
+                remaining[t] = task.workNs;
+                lastNs[t] = now;
+                rate[t] = 0;
+                markDirty(g);
+                return;
+            }
+            if (task.smsHeld > 0) {
+                for (int g : task.gpus) {
+                    heldSms[g] += task.smsHeld;
+                    markDirty(g);
+                }
+            }
+            if (task.latencyNs > 0) {
+                queue.push(now + task.latencyNs, PHASE_LATENCY, t, version[t]);
+            } else {
+                beginFlow(t);
+            }
+        }
+
+        private void beginFlow(int t) {
+            Task task = graph.task(t);
+            if (task.links.length == 0) {
+                queue.push(now, PHASE_FINISH, t, version[t]);
+                return;
+            }
+            inFlow[t] = true;
+            remaining[t] = 1.0;
+            lastNs[t] = now;
+            rate[t] = 0;
+            if (flowCount == flows.length) {
+                flows = Arrays.copyOf(flows, flowCount * 2);
+            }
+            flows[flowCount++] = t;
+            flowsDirty = true;
+        }
+
+        private void finish(int t) {
+            Task task = graph.task(t);
+            endNs[t] = now;
+            done++;
+            for (int i = 0; i < task.gpus.length; i++) {
+                spans.add(t, task.gpus[i], task.streams[i], startNs[t], now);
+            }
+            if (!task.communication) {
+                int g = task.gpus[0];
+                int[] r = running[g];
+                for (int i = 0; i < runningCount[g]; i++) {
+                    if (r[i] == t) {
+                        r[i] = r[--runningCount[g]];
+                        break;
+                    }
+                }
+            } else {
+                if (inFlow[t]) {
+                    inFlow[t] = false;
+                    for (int i = 0; i < flowCount; i++) {
+                        if (flows[i] == t) {
+                            System.arraycopy(flows, i + 1, flows, i, flowCount - i - 1);
+                            flowCount--;
+                            break;
+                        }
+                    }
+                    for (int i = 0; i < task.links.length; i++) {
+                        linkBytes[task.links[i]] += task.loads[i];
+                    }
+                    flowsDirty = true;
+                }
+                if (task.smsHeld > 0) {
+                    for (int g : task.gpus) {
+                        heldSms[g] -= task.smsHeld;
+                        markDirty(g);
+                    }
+                }
+            }
+            version[t]++;
+            for (int i = 0; i < task.gpus.length; i++) {
+                int s = task.gpus[i] * streams + task.streams[i];
+                streamHead[s]++;
+                if (streamHead[s] < streamQueue[s].length) {
+                    checkReady(streamQueue[s][streamHead[s]]);
+                }
+            }
+            int[] deps = dependents[t];
+            int previous = -1;
+            for (int d : deps) {
+                if (d == previous) {
+                    continue;
+                }
+                previous = d;
+                if (--pendingDeps[d] == 0) {
+                    checkReady(d);
+                }
+            }
+        }
+
+        // ---- rates ----------------------------------------------------------------------------
+
+        private void markDirty(int g) {
+            if (!gpuDirty[g]) {
+                gpuDirty[g] = true;
+                dirtyGpus[dirtyCount++] = g;
+            }
+        }
+
+        private void updateRates() {
+            for (int i = 0; i < dirtyCount; i++) {
+                int g = dirtyGpus[i];
+                gpuDirty[g] = false;
+                double r = Math.max(1, sm - heldSms[g]) / (double) sm;
+                for (int j = 0; j < runningCount[g]; j++) {
+                    int t = running[g][j];
+                    if (rate[t] != r) {
+                        advance(t);
+                        rate[t] = r;
+                        schedule(t);
+                    }
+                }
+            }
+            dirtyCount = 0;
+            if (flowsDirty) {
+                flowsDirty = false;
+                shareLinks();
+            }
+        }
+
+        private void advance(int t) {
+            if (rate[t] > 0) {
+                remaining[t] = Math.max(0, remaining[t] - rate[t] * (now - lastNs[t]));
+            }
+            lastNs[t] = now;
+        }
+
+        private void schedule(int t) {
+            version[t]++;
+            double ns = remaining[t] / rate[t];
+            long at = now + (long) Math.ceil(ns - 1e-9);
+            queue.push(Math.max(now, at), PHASE_FINISH, t, version[t]);
+        }
+
+        /** Max-min fair progressive filling over the active flows; sets each flow's rate (progress/ns). */
+        private void shareLinks() {
+            int touchedCount = 0;
+            for (int i = 0; i < flowCount; i++) {
+                int f = flows[i];
+                advance(f);
+                Task task = graph.task(f);
+                frozen[f] = false;
+                level[f] = 0;
+                for (int l : task.links) {
+                    if (linkWeight[l] == 0 && linkRemaining[l] == 0) {
+                        touched[touchedCount++] = l;
+                        linkRemaining[l] = topo.capacity(l);
+                    }
+                    linkWeight[l] = -1;
+                }
+            }
+            int unfrozen = flowCount;
+            double current = 0;
+            while (unfrozen > 0) {
+                for (int i = 0; i < touchedCount; i++) {
+                    linkWeight[touched[i]] = 0;
+                }
+                double step = Double.POSITIVE_INFINITY;
+                for (int i = 0; i < flowCount; i++) {
+                    int f = flows[i];
+                    if (frozen[f]) {
+                        continue;
+                    }
+                    Task task = graph.task(f);
+                    for (int k = 0; k < task.links.length; k++) {
+                        linkWeight[task.links[k]] += task.loads[k] / task.maxLoad;
+                    }
+                    step = Math.min(step, task.capBytesPerNs - current);
+                }
+                for (int i = 0; i < touchedCount; i++) {
+                    int l = touched[i];
+                    if (linkWeight[l] > 0) {
+                        step = Math.min(step, linkRemaining[l] / linkWeight[l]);
+                    }
+                }
+                step = Math.max(0, step);
+                current += step;
+                for (int i = 0; i < touchedCount; i++) {
+                    int l = touched[i];
+                    linkRemaining[l] -= step * linkWeight[l];
+                }
+                int frozenNow = 0;
+                for (int i = 0; i < flowCount; i++) {
+                    int f = flows[i];
+                    if (frozen[f]) {
+                        continue;
+                    }
+                    Task task = graph.task(f);
+                    boolean saturated = task.capBytesPerNs - current <= 1e-12 * Math.max(1, current);
+                    for (int k = 0; k < task.links.length && !saturated; k++) {
+                        int l = task.links[k];
+                        saturated = linkRemaining[l] <= 1e-12 * topo.capacity(l);
+                    }
+                    if (saturated) {
+                        frozen[f] = true;
+                        level[f] = current;
+                        frozenNow++;
+                    }
+                }
+                if (frozenNow == 0) {
+                    throw new IllegalStateException("link sharing made no progress");
+                }
+                unfrozen -= frozenNow;
+            }
+            for (int i = 0; i < touchedCount; i++) {
+                linkWeight[touched[i]] = 0;
+                linkRemaining[touched[i]] = 0;
+            }
+            for (int i = 0; i < flowCount; i++) {
+                int f = flows[i];
+                double r = level[f] / graph.task(f).maxLoad;
+                if (r != rate[f]) {
+                    rate[f] = r;
+                    schedule(f);
+                }
+            }
+        }
+    }
+}

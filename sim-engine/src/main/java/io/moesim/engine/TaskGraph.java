@@ -1,0 +1,305 @@
+package io.moesim.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The work of a simulation: tasks on GPU streams, with dependencies, over a {@link Topology}.
+ *
+ * <p>Tasks get increasing ids in creation order and may depend only on earlier tasks, so the graph is
+ * acyclic by construction. Each stream runs its tasks in creation order (CUDA semantics: in order per
+ * stream, concurrent across streams); a communication task waits until it is at the head of the stream
+ * of every participant. Because every stream follows the one global creation order, the simulation
+ * cannot deadlock.
+ *
+ * <pre>{@code
+ * TaskGraph.Builder b = TaskGraph.builder(topology);
+ * int gemm = b.compute(0, 0, "fc1", Category.GEMM, 120_000, 2.4e12);
+ * int send = b.transfer(0, 1, 4, 1, 64 << 20, "send", Category.PP_COMM, 5_000, 0, gemm);
+ * TaskGraph g = b.build();
+ * }</pre>
+ */
+public final class TaskGraph {
+    /** Stream index conventionally used for compute. */
+    public static final int COMPUTE_STREAM = 0;
+    /** Stream index conventionally used for communication. */
+    public static final int COMM_STREAM = 1;
+
+    private final Topology topology;
+    private final Task[] tasks;
+    private final int streamsPerGpu;
+
+    private TaskGraph(Topology topology, Task[] tasks, int streamsPerGpu) {
+        this.topology = topology;
+        this.tasks = tasks;
+        this.streamsPerGpu = streamsPerGpu;
+    }
+
+    /** Starts a graph over {@code topology}. */
+    public static Builder builder(Topology topology) {
+        return new Builder(topology);
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    /** Number of tasks. */
+    public int size() {
+        return tasks.length;
+    }
+
+    /** Streams per GPU (one more than the highest stream index used). */
+    public int streamsPerGpu() {
+        return streamsPerGpu;
+    }
+
+    Task task(int id) {
+        return tasks[id];
+    }
+
+    /** The task's name. */
+    public String name(int id) {
+        return tasks[id].name;
+    }
+
+    /** The task's category. */
+    public Category category(int id) {
+        return tasks[id].category;
+    }
+
+    /** The task's dependencies (a copy). */
+    public int[] dependencies(int id) {
+        return tasks[id].deps.clone();
+    }
+
+    /** The GPUs a task runs on (one for compute; every participant for communication). */
+    public int[] gpus(int id) {
+        return tasks[id].gpus.clone();
+    }
+
+    /** Builds a {@link TaskGraph}; not thread-safe. */
+    public static final class Builder {
+        private final Topology topology;
+        private final List<Task> tasks = new ArrayList<>();
+        private int maxStream;
+
+        private Builder(Topology topology) {
+            this.topology = topology;
+        }
+
+        public Topology topology() {
+            return topology;
+        }
+
+        /** Number of tasks so far (the id the next task gets). */
+        public int size() {
+            return tasks.size();
+        }
+
+        /**
+         * A kernel on one stream of one GPU.
+         *
+         * @param workNs its time with all SMs of the GPU available; it stretches while communication
+         *               kernels on the same GPU hold SMs
+         * @param flops  floating-point operations (for reports)
+         */
+        public int compute(int gpu, int stream, String name, Category category, long workNs, double flops, int... deps) {
+            if (category.isCommunication()) {
+                throw new IllegalArgumentException("compute task '" + name + "' has communication category " + category);
+            }
+            if (workNs < 0) {
+                throw new IllegalArgumentException("workNs must not be negative, got " + workNs);
+            }
+            checkGpuStream(gpu, stream);
+            return add(new Task(tasks.size(), name, category, false, new int[]{gpu}, new int[]{stream}, workNs, flops, 0,
+                    0, Double.POSITIVE_INFINITY, 0, new int[0], new double[0], checkDeps(deps)));
+        }
+
+        /**
+         * A point-to-point transfer of {@code bytes} from {@code src} to {@code dst} over the topology's path,
+         * occupying {@code srcStream} on the sender and {@code dstStream} on the receiver.
+         *
+         * @param latencyNs fixed start-up time before data flows
+         * @param smsHeld   SMs the communication kernel holds on each of the two GPUs while it runs
+         */
+        public int transfer(int src, int srcStream, int dst, int dstStream, long bytes, String name, Category category,
+                            long latencyNs, int smsHeld, int... deps) {
+            Communication c = communication(name, category).participant(src, srcStream).latencyNs(latencyNs)
+                    .smsHeld(smsHeld).flow(src, dst, bytes);
+            if (src != dst) {
+                c.participant(dst, dstStream);
+            }
+            return c.bytes(bytes).add(deps);
+        }
+
+        /** Starts describing a communication task (collective, all-to-all, multi-peer transfer). */
+        public Communication communication(String name, Category category) {
+            if (!category.isCommunication()) {
+                throw new IllegalArgumentException("communication task '" + name + "' has compute category " + category);
+            }
+            return new Communication(this, name, category);
+        }
+
+        /** The graph; the builder must not be used afterwards. */
+        public TaskGraph build() {
+            return new TaskGraph(topology, tasks.toArray(new Task[0]), maxStream + 1);
+        }
+
+        int add(Task t) {
+            tasks.add(t);
+            for (int s : t.streams) {
+                maxStream = Math.max(maxStream, s);
+            }
+            return t.id;
+        }
+
+        void checkGpuStream(int gpu, int stream) {
+            if (gpu < 0 || gpu >= topology.gpus()) {
+                throw new IllegalArgumentException("gpu " + gpu + " out of range 0.." + (topology.gpus() - 1));
+            }
+            if (stream < 0 || stream > 63) {
+                throw new IllegalArgumentException("stream must be 0..63, got " + stream);
+            }
+        }
+
+        int[] checkDeps(int[] deps) {
+            int next = tasks.size();
+            for (int d : deps) {
+                if (d < 0 || d >= next) {
+                    throw new IllegalArgumentException("dependency " + d + " is not an earlier task (next id " + next + ")");
+                }
+            }
+            return deps.clone();
+        }
+    }
+
+    /**
+     * Describes one communication task: its participants (GPU and stream each), the bytes it puts on
+     * each link, a fixed latency, the SMs its kernel holds on every participant, and an optional rate
+     * cap. The task finishes when every link has carried its bytes; links shared with other tasks are
+     * divided max-min fairly.
+     */
+    public static final class Communication {
+        private final Builder builder;
+        private final String name;
+        private final Category category;
+        private final List<int[]> participants = new ArrayList<>();
+        private double[] loadByLink;
+        private long latencyNs;
+        private int smsHeld;
+        private double capBytesPerNs = Double.POSITIVE_INFINITY;
+        private long bytes = -1;
+        private long flowBytes;
+
+        private Communication(Builder builder, String name, Category category) {
+            this.builder = builder;
+            this.name = name;
+            this.category = category;
+            this.loadByLink = new double[builder.topology.linkCount()];
+        }
+
+        /** Adds a participant: the communication occupies {@code stream} on {@code gpu}. Repeats are ignored. */
+        public Communication participant(int gpu, int stream) {
+            builder.checkGpuStream(gpu, stream);
+            for (int[] p : participants) {
+                if (p[0] == gpu) {
+                    if (p[1] != stream) {
+                        throw new IllegalArgumentException("gpu " + gpu + " already takes part on stream " + p[1]);
+                    }
+                    return this;
+                }
+            }
+            participants.add(new int[]{gpu, stream});
+            return this;
+        }
+
+        /** Adds {@code bytes} moving from {@code src} to {@code dst} along the topology's path. */
+        public Communication flow(int src, int dst, long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("bytes must not be negative, got " + bytes);
+            }
+            for (int link : builder.topology.path(src, dst)) {
+                loadByLink[link] += bytes;
+            }
+            flowBytes += src == dst ? 0 : bytes;
+            return this;
+        }
+
+        /** Adds raw bytes on one link (for algorithms the engine does not decompose, such as NVLS). */
+        public Communication load(int link, double bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("bytes must not be negative, got " + bytes);
+            }
+            loadByLink[link] += bytes;
+            return this;
+        }
+
+        public Communication latencyNs(long latencyNs) {
+            if (latencyNs < 0) {
+                throw new IllegalArgumentException("latencyNs must not be negative, got " + latencyNs);
+            }
+            this.latencyNs = latencyNs;
+            return this;
+        }
+
+        /** SMs the kernel holds on every participant while it runs (compute there slows by that share). */
+        public Communication smsHeld(int sms) {
+            if (sms < 0 || sms >= builder.topology.smCount()) {
+                throw new IllegalArgumentException("smsHeld must be 0.." + (builder.topology.smCount() - 1) + ", got " + sms);
+            }
+            this.smsHeld = sms;
+            return this;
+        }
+
+        /** Caps the rate on the most loaded link, bytes/ns (e.g. what the kernel's SMs can drive). */
+        public Communication capBytesPerNs(double cap) {
+            if (!(cap > 0)) {
+                throw new IllegalArgumentException("cap must be positive, got " + cap);
+            }
+            this.capBytesPerNs = cap;
+            return this;
+        }
+
+        /** The logical size reported for the task (default: the bytes of its flows). */
+        public Communication bytes(long bytes) {
+            this.bytes = bytes;
+            return this;
+        }
+
+        /** Adds the task to the graph and returns its id. */
+        public int add(int... deps) {
+            if (participants.isEmpty()) {
+                throw new IllegalArgumentException("communication task '" + name + "' has no participants");
+            }
+            int[] depsChecked = builder.checkDeps(deps);
+            int count = 0;
+            for (double l : loadByLink) {
+                count += l > 0 ? 1 : 0;
+            }
+            int[] links = new int[count];
+            double[] loads = new double[count];
+            int i = 0;
+            for (int l = 0; l < loadByLink.length; l++) {
+                if (loadByLink[l] > 0) {
+                    links[i] = l;
+                    loads[i++] = loadByLink[l];
+                }
+            }
+            participants.sort((a, b) -> Integer.compare(a[0], b[0]));
+            int[] gpus = participants.stream().mapToInt(p -> p[0]).toArray();
+            int[] streams = participants.stream().mapToInt(p -> p[1]).toArray();
+            int id = builder.add(new Task(builder.size(), name, category, true, gpus, streams, 0, 0, latencyNs, smsHeld,
+                    capBytesPerNs, bytes >= 0 ? bytes : flowBytes, links, loads, depsChecked));
+            loadByLink = null;
+            return id;
+        }
+
+        @Override
+        public String toString() {
+            return "Communication[" + name + ", " + participants.size() + " participants, links "
+                    + Arrays.stream(loadByLink == null ? new double[0] : loadByLink).filter(l -> l > 0).count() + "]";
+        }
+    }
+}

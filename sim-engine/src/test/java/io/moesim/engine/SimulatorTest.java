@@ -1,0 +1,150 @@
+package io.moesim.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Tiny graphs whose timings are worked out by hand (nanoseconds, exact). */
+class SimulatorTest {
+    /** {@code gpus} GPUs, {@code perNode} per node, 100 SMs, NVLink 100 B/ns, NIC 10 B/ns. */
+    private static Topology topo(int gpus, int perNode) {
+        return new Topology(gpus, perNode, 100, 100, 10, 1);
+    }
+
+    @Test
+    void oneTransferBetweenTwoGpus() {
+        TaskGraph.Builder b = TaskGraph.builder(topo(2, 2));
+        int t = b.transfer(0, 1, 1, 1, 1_000_000, "send", Category.PP_COMM, 5_000, 0);
+        SimulationResult r = Simulator.run(b.build());
+        // 5 us latency + 1e6 B / 100 B/ns
+        assertThat(r.endNs(t)).isEqualTo(15_000);
+        assertThat(r.makespanNs()).isEqualTo(15_000);
+        assertThat(r.spans()).extracting(Span::gpu, Span::stream, Span::startNs, Span::endNs)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(0, 1, 0L, 15_000L),
+                        org.assertj.core.groups.Tuple.tuple(1, 1, 0L, 15_000L));
+        assertThat(r.bytesSent(0)).isEqualTo(1_000_000);
+        assertThat(r.bytesReceived(1)).isEqualTo(1_000_000);
+        assertThat(r.exposedCommunicationNs(0)).isEqualTo(15_000);
+    }
+
+    @Test
+    void crossNodeTransferUsesTheNic() {
+        TaskGraph.Builder b = TaskGraph.builder(topo(2, 1));
+        int t = b.transfer(0, 1, 1, 1, 1_000_000, "send", Category.PP_COMM, 0, 0);
+        SimulationResult r = Simulator.run(b.build());
+        assertThat(r.endNs(t)).isEqualTo(100_000);
+        assertThat(r.linkBytes(r.graph().topology().port(0, Topology.NIC_OUT))).isEqualTo(1_000_000);
+        assertThat(r.linkUtilisation(r.graph().topology().port(0, Topology.NIC_OUT))).isEqualTo(1.0);
+    }
+
+    @Test
+    void ringAllReduceOnFourGpus() {
+        // 2(n-1) = 6 steps; in each, every GPU sends S/n = 1 MB to the next: 1 us + 1e6/100 = 11 us.
+        TaskGraph.Builder b = TaskGraph.builder(topo(4, 4));
+        int previous = -1;
+        for (int step = 0; step < 6; step++) {
+            TaskGraph.Communication c = b.communication("ring step " + step, Category.DP_COMM).latencyNs(1_000);
+            for (int g = 0; g < 4; g++) {
+                c.participant(g, 1).flow(g, (g + 1) % 4, 1_000_000);
+            }
+            previous = previous < 0 ? c.add() : c.add(previous);
+        }
+        SimulationResult r = Simulator.run(b.build());
+        assertThat(r.makespanNs()).isEqualTo(66_000);
+        for (int g = 0; g < 4; g++) {
+            assertThat(r.bytesSent(g)).isEqualTo(6_000_000);
+            assertThat(r.bytesReceived(g)).isEqualTo(6_000_000);
+            assertThat(r.streamBusyNs(g, 1)).isEqualTo(66_000);
+        }
+    }
+
+    @Test
+    void twoTransfersShareOneLinkFairly() {
+        TaskGraph.Builder b = TaskGraph.builder(topo(3, 3));
+        int small = b.transfer(0, 1, 1, 1, 1_000_000, "a", Category.EP_COMM, 0, 0);
+        int large = b.transfer(0, 2, 2, 2, 3_000_000, "b", Category.DP_COMM, 0, 0);
+        SimulationResult r = Simulator.run(b.build());
+        // Both share GPU 0's NVLink out port at 50 B/ns until the small one ends at 20 us; then the
+        // large one has 2 MB left at 100 B/ns: 20 us more.
+        assertThat(r.endNs(small)).isEqualTo(20_000);
+        assertThat(r.endNs(large)).isEqualTo(40_000);
+    }
+
+    @Test
+    void computeSlowsWhileACommunicationKernelHoldsSms() {
+        TaskGraph.Builder b = TaskGraph.builder(topo(1, 1));
+        int gemm = b.compute(0, 0, "gemm", Category.GEMM, 20_000, 1e9);
+        int comm = b.communication("dispatch", Category.EP_COMM).participant(0, 1).smsHeld(20).latencyNs(10_000).add();
+        SimulationResult r = Simulator.run(b.build());
+        // 0-10 us at 80/100 SMs: 8 us of work; 12 us left at full speed.
+        assertThat(r.endNs(comm)).isEqualTo(10_000);
+        assertThat(r.endNs(gemm)).isEqualTo(22_000);
+        assertThat(r.computeBusyNs(0)).isEqualTo(22_000);
+        assertThat(r.overlapRatio(0)).isEqualTo(1.0);
+        assertThat(r.exposedCommunicationNs(0)).isZero();
+    }
+
+    @Test
+    void streamsRunInOrderAndDependenciesHold() {
+        TaskGraph.Builder b = TaskGraph.builder(topo(2, 2));
+        int a = b.compute(0, 0, "a", Category.GEMM, 1_000, 0);
+        int c = b.compute(0, 0, "b", Category.GEMM, 1_000, 0);
+        int send = b.transfer(0, 1, 1, 1, 100_000, "send", Category.PP_COMM, 0, 0, a);
+        int d = b.compute(1, 0, "d", Category.GEMM, 500, 0, send);
+        SimulationResult r = Simulator.run(b.build());
+        assertThat(r.endNs(c)).isEqualTo(2_000);
+        assertThat(r.startNs(send)).isEqualTo(1_000);
+        assertThat(r.endNs(send)).isEqualTo(2_000);
+        assertThat(r.startNs(d)).isEqualTo(2_000);
+        assertThat(r.makespanNs()).isEqualTo(2_500);
+        assertThat(r.overlapRatio(0)).isEqualTo(1.0);
+    }
+
+    @Test
+    void rateCapAndZeroWorkTasks() {
+        TaskGraph.Builder b = TaskGraph.builder(topo(2, 2));
+        int z = b.compute(0, 0, "nothing", Category.MEMORY, 0, 0);
+        int capped = b.communication("slow", Category.OTHER_COMM).participant(0, 1).participant(1, 1)
+                .flow(0, 1, 1_000_000).capBytesPerNs(25).add(z);
+        SimulationResult r = Simulator.run(b.build());
+        assertThat(r.endNs(z)).isZero();
+        assertThat(r.endNs(capped)).isEqualTo(40_000);
+    }
+
+    @Test
+    void listenerSeesProgressAndCanCancel() {
+        TaskGraph.Builder b = TaskGraph.builder(topo(1, 1));
+        for (int i = 0; i < 10_000; i++) {
+            b.compute(0, 0, "k" + i, Category.GEMM, 10, 0);
+        }
+        TaskGraph g = b.build();
+        int[] calls = new int[1];
+        Simulator.run(g, new SimulationListener() {
+            @Override
+            public void progress(int doneTasks, int total, long t) {
+                calls[0]++;
+                assertThat(doneTasks).isBetween(0, total);
+            }
+        });
+        assertThat(calls[0]).isBetween(2, 10);
+        assertThatThrownBy(() -> Simulator.run(g, new SimulationListener() {
+            @Override
+            public boolean cancelled() {
+                return true;
+            }
+        })).isInstanceOf(SimulationCancelledException.class);
+    }
+
+    @Test
+    void builderRejectsBadTasks() {
+        TaskGraph.Builder b = TaskGraph.builder(topo(2, 2));
+        assertThatThrownBy(() -> b.compute(2, 0, "x", Category.GEMM, 1, 0)).hasMessageContaining("gpu 2 out of range");
+        assertThatThrownBy(() -> b.compute(0, 0, "x", Category.GEMM, 1, 0, 0)).hasMessageContaining("not an earlier task");
+        assertThatThrownBy(() -> b.compute(0, 0, "x", Category.EP_COMM, 1, 0)).hasMessageContaining("communication category");
+        assertThatThrownBy(() -> b.communication("c", Category.EP_COMM).add()).hasMessageContaining("no participants");
+        assertThatThrownBy(() -> b.communication("c", Category.EP_COMM).smsHeld(100)).hasMessageContaining("smsHeld must be 0..99");
+        assertThat(List.of(Category.values())).filteredOn(Category::isCommunication).hasSize(6);
+    }
+}
