@@ -19,7 +19,8 @@ import java.util.List;
  *   <li><b>link utilisation</b>: bytes a link carried over {@code capacity · makespan}.</li>
  * </ul>
  *
- * @implNote immutable; spans are materialised on request.
+ * @implNote immutable (metrics are computed once, on first request, under a lock); spans are
+ * materialised on request.
  */
 public final class SimulationResult {
     private final TaskGraph graph;
@@ -34,93 +35,149 @@ public final class SimulationResult {
     private final double[] linkBytes;
     private final long events;
     private final long makespanNs;
-    private final long[] computeBusyNs;
-    private final long[] commBusyNs;
-    private final long[] overlapNs;
+    private long[] computeBusyNs;
+    private long[] commBusyNs;
+    private long[] overlapNs;
 
     SimulationResult(TaskGraph graph, SpanRecorder spans, long[] taskEnd, long[] taskStart, double[] linkBytes,
                      long events) {
         this.graph = graph;
         this.spanCount = spans.size;
-        this.spanTask = Arrays.copyOf(spans.task, spans.size);
-        this.spanGpu = Arrays.copyOf(spans.gpu, spans.size);
-        this.spanStream = Arrays.copyOf(spans.stream, spans.size);
-        this.spanStart = Arrays.copyOf(spans.start, spans.size);
-        this.spanEnd = Arrays.copyOf(spans.end, spans.size);
-        this.taskStart = taskStart.clone();
-        this.taskEnd = taskEnd.clone();
-        this.linkBytes = linkBytes.clone();
+        // The run that produced these arrays is discarded, so the result takes them over without copying.
+        this.spanTask = spans.task;
+        this.spanGpu = spans.gpu;
+        this.spanStream = spans.stream;
+        this.spanStart = spans.start;
+        this.spanEnd = spans.end;
+        this.taskStart = taskStart;
+        this.taskEnd = taskEnd;
+        this.linkBytes = linkBytes;
         this.events = events;
         long max = 0;
         for (long e : taskEnd) {
             max = Math.max(max, e);
         }
         this.makespanNs = max;
+    }
+
+    /**
+     * Per-GPU unions, computed on first use. Spans of one stream are recorded in start order (a stream
+     * runs in order), so each stream's spans form a sorted run; the union merges the runs linearly.
+     */
+    private synchronized void computeUnions() {
+        if (computeBusyNs != null) {
+            return;
+        }
         int gpus = graph.topology().gpus();
-        computeBusyNs = new long[gpus];
-        commBusyNs = new long[gpus];
-        overlapNs = new long[gpus];
-        computeUnions(gpus);
-    }
-
-    private void computeUnions(int gpus) {
-        List<List<long[]>> compute = new ArrayList<>();
-        List<List<long[]>> comm = new ArrayList<>();
-        for (int g = 0; g < gpus; g++) {
-            compute.add(new ArrayList<>());
-            comm.add(new ArrayList<>());
-        }
+        int streams = graph.streamsPerGpu();
+        int queues = gpus * streams;
+        int[] start = new int[queues + 1];
         for (int i = 0; i < spanCount; i++) {
-            if (spanEnd[i] > spanStart[i]) {
-                boolean isComm = graph.task(spanTask[i]).communication;
-                (isComm ? comm : compute).get(spanGpu[i]).add(new long[]{spanStart[i], spanEnd[i]});
-            }
+            start[spanGpu[i] * streams + spanStream[i] + 1]++;
         }
+        for (int q = 0; q < queues; q++) {
+            start[q + 1] += start[q];
+        }
+        int[] order = new int[spanCount];
+        int[] fill = Arrays.copyOf(start, queues);
+        for (int i = 0; i < spanCount; i++) {
+            order[fill[spanGpu[i] * streams + spanStream[i]]++] = i;
+        }
+        long[] compute = new long[gpus];
+        long[] comm = new long[gpus];
+        long[] overlap = new long[gpus];
         for (int g = 0; g < gpus; g++) {
-            List<long[]> a = union(compute.get(g));
-            List<long[]> b = union(comm.get(g));
-            computeBusyNs[g] = length(a);
-            commBusyNs[g] = length(b);
-            overlapNs[g] = intersection(a, b);
+            long[] computeUnion = new long[0];
+            long[] commUnion = new long[0];
+            for (int s = 0; s < streams; s++) {
+                int q = g * streams + s;
+                computeUnion = merge(computeUnion, run(order, start[q], start[q + 1], false));
+                commUnion = merge(commUnion, run(order, start[q], start[q + 1], true));
+            }
+            compute[g] = length(computeUnion);
+            comm[g] = length(commUnion);
+            overlap[g] = intersection(computeUnion, commUnion);
         }
+        computeBusyNs = compute;
+        commBusyNs = comm;
+        overlapNs = overlap;
     }
 
-    private static List<long[]> union(List<long[]> intervals) {
-        intervals.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
-        List<long[]> out = new ArrayList<>();
-        for (long[] iv : intervals) {
-            if (!out.isEmpty() && iv[0] <= out.get(out.size() - 1)[1]) {
-                long[] last = out.get(out.size() - 1);
-                last[1] = Math.max(last[1], iv[1]);
+    /** The non-empty spans of one class in one stream's run, as flattened [start, end] pairs, merged. */
+    private long[] run(int[] order, int from, int to, boolean communication) {
+        long[] out = new long[2 * (to - from)];
+        int size = 0;
+        for (int k = from; k < to; k++) {
+            int i = order[k];
+            if (spanEnd[i] <= spanStart[i] || graph.task(spanTask[i]).communication != communication) {
+                continue;
+            }
+            if (size > 0 && spanStart[i] <= out[size - 1]) {
+                out[size - 1] = Math.max(out[size - 1], spanEnd[i]);
             } else {
-                out.add(new long[]{iv[0], iv[1]});
+                out[size++] = spanStart[i];
+                out[size++] = spanEnd[i];
             }
         }
-        return out;
+        return Arrays.copyOf(out, size);
     }
 
-    private static long length(List<long[]> u) {
+    /** Union of two sorted, internally disjoint interval lists. */
+    private static long[] merge(long[] a, long[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        if (b.length == 0) {
+            return a;
+        }
+        long[] out = new long[a.length + b.length];
+        int size = 0;
+        int i = 0;
+        int j = 0;
+        while (i < a.length || j < b.length) {
+            long s;
+            long e;
+            if (j >= b.length || (i < a.length && a[i] <= b[j])) {
+                s = a[i];
+                e = a[i + 1];
+                i += 2;
+            } else {
+                s = b[j];
+                e = b[j + 1];
+                j += 2;
+            }
+            if (size > 0 && s <= out[size - 1]) {
+                out[size - 1] = Math.max(out[size - 1], e);
+            } else {
+                out[size++] = s;
+                out[size++] = e;
+            }
+        }
+        return Arrays.copyOf(out, size);
+    }
+
+    private static long length(long[] u) {
         long s = 0;
-        for (long[] iv : u) {
-            s += iv[1] - iv[0];
+        for (int i = 0; i < u.length; i += 2) {
+            s += u[i + 1] - u[i];
         }
         return s;
     }
 
-    private static long intersection(List<long[]> a, List<long[]> b) {
+    private static long intersection(long[] a, long[] b) {
         long s = 0;
         int i = 0;
         int j = 0;
-        while (i < a.size() && j < b.size()) {
-            long lo = Math.max(a.get(i)[0], b.get(j)[0]);
-            long hi = Math.min(a.get(i)[1], b.get(j)[1]);
+        while (i < a.length && j < b.length) {
+            long lo = Math.max(a[i], b[j]);
+            long hi = Math.min(a[i + 1], b[j + 1]);
             if (hi > lo) {
                 s += hi - lo;
             }
-            if (a.get(i)[1] < b.get(j)[1]) {
-                i++;
+            if (a[i + 1] < b[j + 1]) {
+                i += 2;
             } else {
-                j++;
+                j += 2;
             }
         }
         return s;
@@ -174,21 +231,24 @@ public final class SimulationResult {
 
     /** Union of the GPU's compute spans, ns. */
     public long computeBusyNs(int gpu) {
+        computeUnions();
         return computeBusyNs[gpu];
     }
 
     /** Union of the GPU's communication spans, ns. */
     public long communicationBusyNs(int gpu) {
+        computeUnions();
         return commBusyNs[gpu];
     }
 
     /** {@code makespan − compute busy} for the GPU, ns. */
     public long exposedCommunicationNs(int gpu) {
-        return makespanNs - computeBusyNs[gpu];
+        return makespanNs - computeBusyNs(gpu);
     }
 
     /** Fraction of the GPU's communication time that overlaps its compute. */
     public double overlapRatio(int gpu) {
+        computeUnions();
         return commBusyNs[gpu] == 0 ? 0 : (double) overlapNs[gpu] / commBusyNs[gpu];
     }
 

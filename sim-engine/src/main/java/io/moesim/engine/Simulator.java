@@ -64,10 +64,8 @@ public final class Simulator {
         private final int streams;
         private final int sm;
 
-        // dependency and stream bookkeeping
+        // dependency and stream bookkeeping (structure shared, read-only, from the graph)
         private final int[] pendingDeps;
-        private final int[][] dependents;
-        private final int[][] streamQueue;
         private final int[] streamHead;
 
         // task state
@@ -89,15 +87,19 @@ public final class Simulator {
         private int dirtyCount;
 
         // flows
-        private int[] flows = new int[16];
-        private int flowCount;
-        private boolean flowsDirty;
         private final double[] linkRemaining;
         private final double[] linkWeight;
         private final double[] linkBytes;
         private final int[] touched;
         private final double[] level;
         private final boolean[] frozen;
+        private final int[][] linkFlows;
+        private final int[] linkFlowCount;
+        private int[] dirtyFlows = new int[16];
+        private int dirtyFlowCount;
+        private final int[] componentStamp;
+        private int stamp;
+        private int[] component = new int[16];
 
         // ready list of the current instant
         private int[] ready = new int[16];
@@ -117,40 +119,11 @@ public final class Simulator {
             this.streams = graph.streamsPerGpu();
             this.sm = topo.smCount();
             int gpus = topo.gpus();
-            pendingDeps = new int[n];
-            int[] dependentCount = new int[n];
-            int[] queueLength = new int[gpus * streams];
-            for (int t = 0; t < n; t++) {
-                Task task = graph.task(t);
-                pendingDeps[t] = distinct(task.deps);
-                for (int d : task.deps) {
-                    dependentCount[d]++;
-                }
-                for (int i = 0; i < task.gpus.length; i++) {
-                    queueLength[task.gpus[i] * streams + task.streams[i]]++;
-                }
-            }
-            dependents = new int[n][];
-            for (int t = 0; t < n; t++) {
-                dependents[t] = new int[dependentCount[t]];
-            }
-            streamQueue = new int[gpus * streams][];
-            for (int s = 0; s < streamQueue.length; s++) {
-                streamQueue[s] = new int[queueLength[s]];
-            }
-            int[] fillDep = new int[n];
-            int[] fillQueue = new int[gpus * streams];
-            for (int t = 0; t < n; t++) {
-                Task task = graph.task(t);
-                for (int d : task.deps) {
-                    dependents[d][fillDep[d]++] = t;
-                }
-                for (int i = 0; i < task.gpus.length; i++) {
-                    int s = task.gpus[i] * streams + task.streams[i];
-                    streamQueue[s][fillQueue[s]++] = t;
-                }
-            }
+            pendingDeps = graph.initialPending.clone();
             streamHead = new int[gpus * streams];
+            for (int q = 0; q < streamHead.length; q++) {
+                streamHead[q] = graph.streamStart[q];
+            }
             started = new boolean[n];
             inFlow = new boolean[n];
             startNs = new long[n];
@@ -170,22 +143,10 @@ public final class Simulator {
             touched = new int[topo.linkCount()];
             level = new double[n];
             frozen = new boolean[n];
+            linkFlows = new int[topo.linkCount()][];
+            linkFlowCount = new int[topo.linkCount()];
+            componentStamp = new int[n];
             spans = new SpanRecorder(n);
-        }
-
-        private static int distinct(int[] deps) {
-            if (deps.length < 2) {
-                return deps.length;
-            }
-            int[] sorted = deps.clone();
-            Arrays.sort(sorted);
-            int count = 1;
-            for (int i = 1; i < sorted.length; i++) {
-                if (sorted[i] != sorted[i - 1]) {
-                    count++;
-                }
-            }
-            return count;
         }
 
         SimulationResult execute() {
@@ -237,11 +198,15 @@ public final class Simulator {
             if (started[t] || pendingDeps[t] != 0) {
                 return;
             }
-            Task task = graph.task(t);
-            for (int i = 0; i < task.gpus.length; i++) {
-                int s = task.gpus[i] * streams + task.streams[i];
-                if (streamQueue[s][streamHead[s]] != t) {
+            if (graph.participants[t] == 1) {
+                if (graph.streamTasks[streamHead[graph.firstQueue[t]]] != t) {
                     return;
+                }
+            } else {
+                for (int i = graph.participantStart[t], end = graph.participantStart[t + 1]; i < end; i++) {
+                    if (graph.streamTasks[streamHead[graph.participantQueues[i]]] != t) {
+                        return;
+                    }
                 }
             }
             started[t] = true;
@@ -264,21 +229,22 @@ public final class Simulator {
         }
 
         private void start(int t) {
-            Task task = graph.task(t);
             startNs[t] = now;
-            if (!task.communication) {
-                if (task.workNs == 0) {
+            if (!graph.isCommunication[t]) {
+                long work = graph.work[t];
+                if (work == 0) {
                     queue.push(now, PHASE_FINISH, t, version[t]);
                     return;
                 }
-                int g = task.gpus[0];
+                int g = graph.firstQueue[t] / streams;
                 running[g][runningCount[g]++] = t;
-                remaining[t] = task.workNs;
+                remaining[t] = work;
                 lastNs[t] = now;
                 rate[t] = 0;
                 markDirty(g);
                 return;
             }
+            Task task = graph.task(t);
             if (task.smsHeld > 0) {
                 for (int g : task.gpus) {
                     heldSms[g] += task.smsHeld;
@@ -302,22 +268,33 @@ public final class Simulator {
             remaining[t] = 1.0;
             lastNs[t] = now;
             rate[t] = 0;
-            if (flowCount == flows.length) {
-                flows = Arrays.copyOf(flows, flowCount * 2);
+            for (int l : task.links) {
+                int[] list = linkFlows[l];
+                if (list == null) {
+                    list = linkFlows[l] = new int[4];
+                } else if (linkFlowCount[l] == list.length) {
+                    list = linkFlows[l] = Arrays.copyOf(list, list.length * 2);
+                }
+                list[linkFlowCount[l]++] = t;
             }
-            flows[flowCount++] = t;
-            flowsDirty = true;
+            markFlowDirty(t);
+        }
+
+        private void markFlowDirty(int t) {
+            if (dirtyFlowCount == dirtyFlows.length) {
+                dirtyFlows = Arrays.copyOf(dirtyFlows, dirtyFlowCount * 2);
+            }
+            dirtyFlows[dirtyFlowCount++] = t;
         }
 
         private void finish(int t) {
-            Task task = graph.task(t);
             endNs[t] = now;
             done++;
-            for (int i = 0; i < task.gpus.length; i++) {
-                spans.add(t, task.gpus[i], task.streams[i], startNs[t], now);
-            }
-            if (!task.communication) {
-                int g = task.gpus[0];
+            version[t]++;
+            if (!graph.isCommunication[t]) {
+                int q = graph.firstQueue[t];
+                int g = q / streams;
+                spans.add(t, g, q - g * streams, startNs[t], now);
                 int[] r = running[g];
                 for (int i = 0; i < runningCount[g]; i++) {
                     if (r[i] == t) {
@@ -325,20 +302,30 @@ public final class Simulator {
                         break;
                     }
                 }
+                advanceHead(q);
             } else {
+                Task task = graph.task(t);
+                for (int i = 0; i < task.gpus.length; i++) {
+                    spans.add(t, task.gpus[i], task.streams[i], startNs[t], now);
+                }
                 if (inFlow[t]) {
                     inFlow[t] = false;
-                    for (int i = 0; i < flowCount; i++) {
-                        if (flows[i] == t) {
-                            System.arraycopy(flows, i + 1, flows, i, flowCount - i - 1);
-                            flowCount--;
-                            break;
+                    for (int i = 0; i < task.links.length; i++) {
+                        int l = task.links[i];
+                        linkBytes[l] += task.loads[i];
+                        int[] list = linkFlows[l];
+                        int count = linkFlowCount[l];
+                        for (int j = 0; j < count; j++) {
+                            if (list[j] == t) {
+                                System.arraycopy(list, j + 1, list, j, count - j - 1);
+                                linkFlowCount[l] = --count;
+                                break;
+                            }
+                        }
+                        if (count > 0) {
+                            markFlowDirty(list[0]);
                         }
                     }
-                    for (int i = 0; i < task.links.length; i++) {
-                        linkBytes[task.links[i]] += task.loads[i];
-                    }
-                    flowsDirty = true;
                 }
                 if (task.smsHeld > 0) {
                     for (int g : task.gpus) {
@@ -346,25 +333,23 @@ public final class Simulator {
                         markDirty(g);
                     }
                 }
-            }
-            version[t]++;
-            for (int i = 0; i < task.gpus.length; i++) {
-                int s = task.gpus[i] * streams + task.streams[i];
-                streamHead[s]++;
-                if (streamHead[s] < streamQueue[s].length) {
-                    checkReady(streamQueue[s][streamHead[s]]);
+                for (int i = 0; i < task.gpus.length; i++) {
+                    advanceHead(task.gpus[i] * streams + task.streams[i]);
                 }
             }
-            int[] deps = dependents[t];
-            int previous = -1;
-            for (int d : deps) {
-                if (d == previous) {
-                    continue;
-                }
-                previous = d;
+            int[] deps = graph.dependents;
+            for (int i = graph.dependentStart[t], end = graph.dependentStart[t + 1]; i < end; i++) {
+                int d = deps[i];
                 if (--pendingDeps[d] == 0) {
                     checkReady(d);
                 }
+            }
+        }
+
+        private void advanceHead(int s) {
+            streamHead[s]++;
+            if (streamHead[s] < graph.streamStart[s + 1]) {
+                checkReady(graph.streamTasks[streamHead[s]]);
             }
         }
 
@@ -392,9 +377,8 @@ public final class Simulator {
                 }
             }
             dirtyCount = 0;
-            if (flowsDirty) {
-                flowsDirty = false;
-                shareLinks();
+            if (dirtyFlowCount > 0) {
+                shareDirtyComponents();
             }
         }
 
@@ -407,13 +391,52 @@ public final class Simulator {
 
         private void schedule(int t) {
             version[t]++;
-            double ns = remaining[t] / rate[t];
-            long at = now + (long) Math.ceil(ns - 1e-9);
+            double ns = remaining[t] / rate[t] - 1e-9;
+            long whole = (long) ns;
+            long at = now + (whole < ns ? whole + 1 : whole);
             queue.push(Math.max(now, at), PHASE_FINISH, t, version[t]);
         }
 
-        /** Max-min fair progressive filling over the active flows; sets each flow's rate (progress/ns). */
-        private void shareLinks() {
+        /**
+         * Re-shares the links of every connected component (flows linked through common links) that
+         * contains a flow which started or a link a finished flow left; other flows keep their rates.
+         */
+        private void shareDirtyComponents() {
+            stamp++;
+            for (int i = 0; i < dirtyFlowCount; i++) {
+                int seed = dirtyFlows[i];
+                if (!inFlow[seed] || componentStamp[seed] == stamp) {
+                    continue;
+                }
+                int size = 0;
+                componentStamp[seed] = stamp;
+                component = ensure(component, size + 1);
+                component[size++] = seed;
+                for (int head = 0; head < size; head++) {
+                    for (int l : graph.task(component[head]).links) {
+                        int[] list = linkFlows[l];
+                        for (int j = 0; j < linkFlowCount[l]; j++) {
+                            int f = list[j];
+                            if (componentStamp[f] != stamp) {
+                                componentStamp[f] = stamp;
+                                component = ensure(component, size + 1);
+                                component[size++] = f;
+                            }
+                        }
+                    }
+                }
+                Arrays.sort(component, 0, size);
+                shareLinks(component, size);
+            }
+            dirtyFlowCount = 0;
+        }
+
+        private static int[] ensure(int[] a, int size) {
+            return size <= a.length ? a : Arrays.copyOf(a, Math.max(size, a.length * 2));
+        }
+
+        /** Max-min fair progressive filling over {@code flows[0..flowCount)}; sets each flow's rate (progress/ns). */
+        private void shareLinks(int[] flows, int flowCount) {
             int touchedCount = 0;
             for (int i = 0; i < flowCount; i++) {
                 int f = flows[i];

@@ -29,11 +29,98 @@ public final class TaskGraph {
     private final Topology topology;
     private final Task[] tasks;
     private final int streamsPerGpu;
+    /** Distinct unfinished dependencies each task starts with. */
+    final int[] initialPending;
+    /** Dependents of task t: {@code dependents[dependentStart[t] .. dependentStart[t+1])}, distinct. */
+    final int[] dependentStart;
+    final int[] dependents;
+    /** Tasks of stream s ({@code gpu·streamsPerGpu + stream}) in order: {@code streamTasks[streamStart[s] .. streamStart[s+1])}. */
+    final int[] streamStart;
+    final int[] streamTasks;
+    /** Hot per-task fields as arrays (the engine's inner loop avoids dereferencing {@link Task}). */
+    final int[] firstQueue;
+    final int[] participants;
+    /** Stream queues of task t's participants: {@code participantQueues[participantStart[t] ..]}. */
+    final int[] participantStart;
+    final int[] participantQueues;
+    final boolean[] isCommunication;
+    final long[] work;
 
     private TaskGraph(Topology topology, Task[] tasks, int streamsPerGpu) {
         this.topology = topology;
         this.tasks = tasks;
         this.streamsPerGpu = streamsPerGpu;
+        int n = tasks.length;
+        firstQueue = new int[n];
+        participants = new int[n];
+        isCommunication = new boolean[n];
+        work = new long[n];
+        participantStart = new int[n + 1];
+        for (Task task : tasks) {
+            participantStart[task.id + 1] = participantStart[task.id] + task.gpus.length;
+        }
+        participantQueues = new int[participantStart[n]];
+        for (Task task : tasks) {
+            for (int i = 0; i < task.gpus.length; i++) {
+                participantQueues[participantStart[task.id] + i] = task.gpus[i] * streamsPerGpu + task.streams[i];
+            }
+            firstQueue[task.id] = task.gpus[0] * streamsPerGpu + task.streams[0];
+            participants[task.id] = task.gpus.length;
+            isCommunication[task.id] = task.communication;
+            work[task.id] = task.workNs;
+        }
+        initialPending = new int[n];
+        int[] dependentCount = new int[n + 1];
+        int streamCount = topology.gpus() * streamsPerGpu;
+        int[] queueLength = new int[streamCount + 1];
+        for (Task task : tasks) {
+            int[] deps = distinct(task.deps);
+            initialPending[task.id] = deps.length;
+            for (int d : deps) {
+                dependentCount[d]++;
+            }
+            for (int i = 0; i < task.gpus.length; i++) {
+                queueLength[task.gpus[i] * streamsPerGpu + task.streams[i]]++;
+            }
+        }
+        dependentStart = prefix(dependentCount, n);
+        streamStart = prefix(queueLength, streamCount);
+        dependents = new int[dependentStart[n]];
+        streamTasks = new int[streamStart[streamCount]];
+        int[] fillDep = Arrays.copyOf(dependentStart, n);
+        int[] fillQueue = Arrays.copyOf(streamStart, streamCount);
+        for (Task task : tasks) {
+            for (int d : distinct(task.deps)) {
+                dependents[fillDep[d]++] = task.id;
+            }
+            for (int i = 0; i < task.gpus.length; i++) {
+                int q = task.gpus[i] * streamsPerGpu + task.streams[i];
+                streamTasks[fillQueue[q]++] = task.id;
+            }
+        }
+    }
+
+    private static int[] prefix(int[] counts, int n) {
+        int[] start = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            start[i + 1] = start[i] + counts[i];
+        }
+        return start;
+    }
+
+    private static int[] distinct(int[] deps) {
+        if (deps.length < 2) {
+            return deps;
+        }
+        int[] sorted = deps.clone();
+        Arrays.sort(sorted);
+        int count = 1;
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] != sorted[i - 1]) {
+                sorted[count++] = sorted[i];
+            }
+        }
+        return Arrays.copyOf(sorted, count);
     }
 
     /** Starts a graph over {@code topology}. */
