@@ -1,10 +1,27 @@
 package io.moesim.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.moesim.cost.CostModel;
+import io.moesim.engine.SimulationResult;
+import io.moesim.hardware.GpuSpec;
+import io.moesim.io.ChromeTrace;
 import io.moesim.io.InputException;
+import io.moesim.io.Json;
 import io.moesim.io.ScenarioReader;
 import io.moesim.model.ModelCatalog;
+import io.moesim.profiles.HardwareProfile;
+import io.moesim.profiles.ProfileException;
+import io.moesim.profiles.cost.ProfileCostModel;
+import io.moesim.scenario.ClusterSpec;
 import io.moesim.scenario.Scenario;
+import io.moesim.scenario.Workload;
+import io.moesim.workload.DispatchResult;
+import io.moesim.workload.DispatchWorkload;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,12 +30,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code moe-sim simulate FILE}: simulates one scenario. This build validates the scenario fully (exit 2
- * on any broken rule); the discrete-event engine and the workloads land in the following releases, so
- * a valid scenario is summarised and the command exits 1 saying so.
+ * {@code moe-sim simulate FILE [--json] [--trace OUT.json [--trace-ranks R]]}: simulates one scenario.
+ * The {@code dispatch} workload runs on the discrete-event engine; {@code training-step} and
+ * {@code moe-layer} arrive in the next releases (the scenario is validated, then the command exits 1
+ * saying so).
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = "Simulates one scenario (this build: validates it; the engine arrives in the next release).")
+        description = {"Simulates one scenario. Workloads in this build: dispatch (one DeepEP-style EP dispatch +",
+                "combine). training-step and moe-layer are validated but not simulated yet."})
 final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,14 +48,79 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
+    @Option(names = "--trace", paramLabel = "OUT.json", description = "write a Chrome trace (Perfetto, chrome://tracing)")
+    Path trace;
+
+    @Option(names = "--trace-ranks", paramLabel = "R", description = "GPUs to keep in the trace, e.g. 0-7,16 (default: all)")
+    String traceRanks;
+
     @Override
-    public Integer call() throws InputException {
+    public Integer call() throws InputException, ProfileException, IOException {
         Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(file);
-        if (!json) {
-            ScenarioSummary.print(s, spec.commandLine().getOut());
+        if (s.workload() != Workload.DISPATCH) {
+            if (!json) {
+                ScenarioSummary.print(s, spec.commandLine().getOut());
+            }
+            spec.commandLine().getErr().println("moe-sim: the scenario is valid, but this build simulates only the dispatch "
+                    + "workload; " + s.workload().id() + " arrives with the training-step release.");
+            return ExitCodes.INTERNAL_ERROR;
         }
-        spec.commandLine().getErr().println("moe-sim: the scenario is valid, but this build has no simulation engine yet "
-                + "(it arrives with the engine and training-step releases); use 'moe-sim check' to validate files.");
-        return ExitCodes.INTERNAL_ERROR;
+        CostModel cost = costModel(s.cluster(), file);
+        BitSet ranks = null;
+        if (trace != null) {
+            try {
+                ranks = ChromeTrace.ranks(traceRanks, s.parallel().ep());
+            } catch (IllegalArgumentException e) {
+                throw new BadArgumentException("--trace-ranks: " + e.getMessage());
+            }
+        }
+        DispatchResult r = DispatchWorkload.run(s, cost, io.moesim.engine.SimulationListener.NONE);
+        if (trace != null) {
+            ChromeTrace.write(r.simulation(), ranks, trace);
+        }
+        print(s, r);
+        return ExitCodes.OK;
+    }
+
+    /** The scenario's GPU profile (resolved like the reader does) with its link overrides applied. */
+    static CostModel costModel(ClusterSpec cluster, Path scenarioFile) throws ProfileException {
+        HardwareProfile p = ScenarioReader.resolveProfile(cluster.gpu(), scenarioFile);
+        GpuSpec gpu = p.gpu().withLinks(cluster.nvlinkGBps(), cluster.nicGBps(), cluster.nicsPerNode());
+        return ProfileCostModel.of(new HardwareProfile(gpu, p.provenance(), p.date(), p.notes(), p.tables()));
+    }
+
+    private void print(Scenario s, DispatchResult r) {
+        PrintWriter out = spec.commandLine().getOut();
+        SimulationResult sim = r.simulation();
+        if (json) {
+            ObjectNode o = Json.mapper().createObjectNode();
+            o.put("scenario", s.name()).put("workload", s.workload().id());
+            o.put("dispatchTimeUs", round(r.dispatchTimeUs())).put("combineTimeUs", round(r.combineTimeUs()));
+            o.put("dispatchGBps", round(r.dispatchGBps())).put("combineGBps", round(r.combineGBps()));
+            o.put("bottleneck", r.bottleneck()).put("loadImbalance", round(r.maxTokensPerRank()));
+            o.put("events", sim.events());
+            out.print(Json.pretty(o));
+            return;
+        }
+        int ranks = s.parallel().ep();
+        int perNode = Math.min(ranks, s.cluster().gpusPerNode());
+        out.println(String.format(Locale.ROOT, "dispatch over %d GPUs (%d node%s of %d), %d tokens per rank, hidden %d, top-%d of %d experts",
+                ranks, ranks / perNode, ranks / perNode == 1 ? "" : "s", perNode, s.dispatch().tokensPerRank(),
+                s.dispatch().hidden(), s.dispatch().topK(), s.dispatch().experts()));
+        out.println(String.format(Locale.ROOT, "  dispatch (%s)  %10.1f us  %8.1f GB/s", s.dispatch().dispatchDtype().id(),
+                r.dispatchTimeUs(), r.dispatchGBps()));
+        out.println(String.format(Locale.ROOT, "  combine  (%s)  %10.1f us  %8.1f GB/s", s.dispatch().combineDtype().id(),
+                r.combineTimeUs(), r.combineGBps()));
+        out.println(String.format(Locale.ROOT, "  bottleneck %s; %d SMs held; busiest rank receives %.2fx the mean tokens",
+                r.bottleneck(), s.dispatch().commSms(), r.maxTokensPerRank()));
+        out.println("  (GB/s as DeepEP reports it: " + (ranks > perNode
+                ? "RDMA logical bytes, the sender's own node included)" : "NVLink bytes received)"));
+        if (trace != null) {
+            out.println("trace written to " + trace);
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
     }
 }

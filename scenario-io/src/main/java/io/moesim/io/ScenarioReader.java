@@ -54,7 +54,7 @@ public final class ScenarioReader {
     private static final Set<String> STRATEGY = Set.of("name", "a2aOverlap");
     private static final Set<String> LAYER = Set.of("tokens", "hidden", "expertFfn", "experts", "topK", "activation");
     private static final Set<String> DISPATCH = Set.of("tokensPerRank", "hidden", "topK", "experts", "dispatchDtype",
-            "combineDtype");
+            "combineDtype", "maxNodesPerToken", "commSms");
 
     private final ModelCatalog catalog;
 
@@ -115,6 +115,10 @@ public final class ScenarioReader {
         if (scenario.precision() == Precision.FP8 && !gpu.supports(DataType.FP8)) {
             problems.add("precision", "fp8 needs FP8 tensor cores, which GPU profile '" + gpu.id() + "' does not have");
         }
+        if (dispatch != null && dispatch.commSms() >= gpu.smCount()) {
+            problems.add("dispatch.commSms", "must leave SMs for compute: " + dispatch.commSms() + " >= the "
+                    + gpu.smCount() + " SMs of '" + gpu.id() + "'");
+        }
         for (Violation v : ScenarioRules.check(scenario)) {
             problems.add(v.field(), v.message());
         }
@@ -123,6 +127,15 @@ public final class ScenarioReader {
     }
 
     /** Resolves {@code cluster.gpu}: a bundled profile id, or a profile directory relative to the scenario file. */
+    /**
+     * The hardware profile a scenario's {@code cluster.gpu} names: a bundled id, or a profile directory
+     * relative to the scenario file.
+     */
+    public static io.moesim.profiles.HardwareProfile resolveProfile(String gpu, Path scenarioFile) throws ProfileException {
+        Path baseDir = scenarioFile.toAbsolutePath().getParent();
+        return Profiles.resolve(!Profiles.BUNDLED.contains(gpu) && baseDir != null ? baseDir.resolve(gpu).toString() : gpu);
+    }
+
     private static GpuSpec resolveGpu(String gpu, Path baseDir, Fields top) {
         String target = gpu;
         if (!Profiles.BUNDLED.contains(gpu) && baseDir != null) {
@@ -330,10 +343,12 @@ public final class ScenarioReader {
         Integer experts = d.positiveInt("experts", null);
         DataType dispatchType = d.choice("dispatchDtype", "bf16", DataType::fromId);
         DataType combineType = d.choice("combineDtype", "bf16", DataType::fromId);
+        Integer maxNodes = d.positiveInt("maxNodesPerToken", DispatchSpec.DEFAULT_MAX_NODES_PER_TOKEN);
+        Integer commSms = d.positiveInt("commSms", DispatchSpec.DEFAULT_COMM_SMS);
         if (d.problems().size() > before) {
             return null;
         }
         return build(d.problems(), "dispatch",
-                () -> new DispatchSpec(tokens, hidden, topK, experts, dispatchType, combineType));
+                () -> new DispatchSpec(tokens, hidden, topK, experts, dispatchType, combineType, maxNodes, commSms));
     }
 }

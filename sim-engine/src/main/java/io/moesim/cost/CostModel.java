@@ -21,4 +21,7 @@ public interface CostModel {
     MemoryCostModel memory();
 
     CollectiveCostModel collectives();
+
+    /** Effective link and SM rates for traffic the engine routes itself (all-to-all, dispatch). */
+    FabricRates fabric();
 }

@@ -100,6 +100,19 @@ public record GpuSpec(String id, String name, String vendor, int smCount, double
         return best / peak;
     }
 
+    /**
+     * A copy with a scenario's link overrides applied ({@code null} keeps the profile's value).
+     *
+     * @param nvlink      NVLink per GPU, one direction, GB/s
+     * @param nic         NIC per GPU, one direction, GB/s
+     * @param nicsPerNode NICs per node
+     */
+    public GpuSpec withLinks(Double nvlink, Double nic, Integer nicsPerNode) {
+        return new GpuSpec(id, name, vendor, smCount, boostClockMHz, peakTflops, maxAchievableTflops, hbmGB, hbmTBps,
+                l2MB, nvlink == null ? nvlinkGBps : nvlink, nvls, nic == null ? nicGBps : nic,
+                nicsPerNode == null ? this.nicsPerNode : nicsPerNode, pcieGBps, kernelLaunchUs, commSmGBps);
+    }
+
     /** HBM capacity in bytes. */
     public long hbmBytes() {
         return (long) (hbmGB * 1e9);

@@ -3,6 +3,7 @@ package io.moesim.profiles.cost;
 import io.moesim.cost.AttentionCostModel;
 import io.moesim.cost.CollectiveCostModel;
 import io.moesim.cost.CostModel;
+import io.moesim.cost.FabricRates;
 import io.moesim.cost.GemmCostModel;
 import io.moesim.cost.MemoryCostModel;
 import io.moesim.hardware.GpuSpec;
@@ -105,5 +106,18 @@ public final class ProfileCostModel implements CostModel {
     @Override
     public CollectiveCostModel collectives() {
         return collectives;
+    }
+
+    /**
+     * NVLink at the point-to-point efficiency and the NIC at the network efficiency of
+     * {@link AnalyticalCollectiveModel}; the profile's {@code commSmGBps}; NCCL's base plus one NVLink
+     * step (and one network step across nodes) as start-up latency.
+     */
+    @Override
+    public FabricRates fabric() {
+        double intraUs = AnalyticalCollectiveModel.BASE_LATENCY_US + AnalyticalCollectiveModel.NVLINK_STEP_US;
+        return new FabricRates(gpu.nvlinkGBps() * AnalyticalCollectiveModel.P2P_NVLINK_EFFICIENCY,
+                gpu.nicGBps() * AnalyticalCollectiveModel.NIC_EFFICIENCY, gpu.commSmGBps(),
+                Math.round(intraUs * 1e3), Math.round((intraUs + AnalyticalCollectiveModel.NET_STEP_US) * 1e3));
     }
 }
