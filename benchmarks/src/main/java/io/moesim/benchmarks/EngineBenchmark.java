@@ -33,6 +33,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *       holds 24 SMs (DeepEP-like), so link sharing and SM contention are recomputed constantly.</li>
  * </ul>
  *
+ * <p>Runs with the parallel collector, as the {@code moe-sim} launcher does: the engine's per-run arrays
+ * are large and short-lived, and G1 allocates them as humongous objects (about 25% slower).
+ *
  * <pre>
  *   java -jar benchmarks/target/moe-sim-benchmarks.jar Engine -prof gc
  * </pre>
@@ -41,7 +44,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC")
 @State(Scope.Benchmark)
 public class EngineBenchmark {
     @Param({"2000"})

@@ -73,10 +73,19 @@ public final class Simulator {
         private final boolean[] inFlow;
         private final long[] startNs;
         private final long[] endNs;
-        private final double[] remaining;
-        private final double[] rate;
-        private final long[] lastNs;
         private final int[] version;
+        /** Activity slot of a running compute task or a flowing communication (-1 otherwise). */
+        private final int[] slotOf;
+        // per-slot state of running activities; slots are reused, so memory follows concurrency, not graph size
+        private double[] remaining = new double[64];
+        private double[] rate = new double[64];
+        private long[] lastNs = new long[64];
+        private double[] level = new double[64];
+        private boolean[] frozen = new boolean[64];
+        private int[] componentStamp = new int[64];
+        private int[] freeSlots = new int[64];
+        private int freeCount;
+        private int slotCount;
 
         // per GPU
         private final int[] heldSms;
@@ -91,13 +100,10 @@ public final class Simulator {
         private final double[] linkWeight;
         private final double[] linkBytes;
         private final int[] touched;
-        private final double[] level;
-        private final boolean[] frozen;
         private final int[][] linkFlows;
         private final int[] linkFlowCount;
         private int[] dirtyFlows = new int[16];
         private int dirtyFlowCount;
-        private final int[] componentStamp;
         private int stamp;
         private int[] component = new int[16];
 
@@ -128,10 +134,8 @@ public final class Simulator {
             inFlow = new boolean[n];
             startNs = new long[n];
             endNs = new long[n];
-            remaining = new double[n];
-            rate = new double[n];
-            lastNs = new long[n];
             version = new int[n];
+            slotOf = new int[n];
             heldSms = new int[gpus];
             running = new int[gpus][streams];
             runningCount = new int[gpus];
@@ -141,12 +145,9 @@ public final class Simulator {
             linkWeight = new double[topo.linkCount()];
             linkBytes = new double[topo.linkCount()];
             touched = new int[topo.linkCount()];
-            level = new double[n];
-            frozen = new boolean[n];
             linkFlows = new int[topo.linkCount()][];
             linkFlowCount = new int[topo.linkCount()];
-            componentStamp = new int[n];
-            spans = new SpanRecorder(n);
+            spans = new SpanRecorder(graph.participantStart[n]);
         }
 
         SimulationResult execute() {
@@ -238,9 +239,10 @@ public final class Simulator {
                 }
                 int g = graph.firstQueue[t] / streams;
                 running[g][runningCount[g]++] = t;
-                remaining[t] = work;
-                lastNs[t] = now;
-                rate[t] = 0;
+                allocSlot(t);
+                remaining[slotOf[t]] = work;
+                lastNs[slotOf[t]] = now;
+                rate[slotOf[t]] = 0;
                 markDirty(g);
                 return;
             }
@@ -265,9 +267,10 @@ public final class Simulator {
                 return;
             }
             inFlow[t] = true;
-            remaining[t] = 1.0;
-            lastNs[t] = now;
-            rate[t] = 0;
+            allocSlot(t);
+            remaining[slotOf[t]] = 1.0;
+            lastNs[slotOf[t]] = now;
+            rate[slotOf[t]] = 0;
             for (int l : task.links) {
                 int[] list = linkFlows[l];
                 if (list == null) {
@@ -299,6 +302,7 @@ public final class Simulator {
                 for (int i = 0; i < runningCount[g]; i++) {
                     if (r[i] == t) {
                         r[i] = r[--runningCount[g]];
+                        freeSlot(t);
                         break;
                     }
                 }
@@ -310,6 +314,7 @@ public final class Simulator {
                 }
                 if (inFlow[t]) {
                     inFlow[t] = false;
+                    freeSlot(t);
                     for (int i = 0; i < task.links.length; i++) {
                         int l = task.links[i];
                         linkBytes[l] += task.loads[i];
@@ -346,6 +351,31 @@ public final class Simulator {
             }
         }
 
+        private void allocSlot(int t) {
+            int slot;
+            if (freeCount > 0) {
+                slot = freeSlots[--freeCount];
+            } else {
+                slot = slotCount++;
+                if (slot == remaining.length) {
+                    int cap = slot * 2;
+                    remaining = Arrays.copyOf(remaining, cap);
+                    rate = Arrays.copyOf(rate, cap);
+                    lastNs = Arrays.copyOf(lastNs, cap);
+                    level = Arrays.copyOf(level, cap);
+                    frozen = Arrays.copyOf(frozen, cap);
+                    componentStamp = Arrays.copyOf(componentStamp, cap);
+                    freeSlots = Arrays.copyOf(freeSlots, cap);
+                }
+            }
+            slotOf[t] = slot;
+            componentStamp[slot] = 0;
+        }
+
+        private void freeSlot(int t) {
+            freeSlots[freeCount++] = slotOf[t];
+        }
+
         private void advanceHead(int s) {
             streamHead[s]++;
             if (streamHead[s] < graph.streamStart[s + 1]) {
@@ -369,9 +399,9 @@ public final class Simulator {
                 double r = Math.max(1, sm - heldSms[g]) / (double) sm;
                 for (int j = 0; j < runningCount[g]; j++) {
                     int t = running[g][j];
-                    if (rate[t] != r) {
+                    if (rate[slotOf[t]] != r) {
                         advance(t);
-                        rate[t] = r;
+                        rate[slotOf[t]] = r;
                         schedule(t);
                     }
                 }
@@ -383,15 +413,15 @@ public final class Simulator {
         }
 
         private void advance(int t) {
-            if (rate[t] > 0) {
-                remaining[t] = Math.max(0, remaining[t] - rate[t] * (now - lastNs[t]));
+            if (rate[slotOf[t]] > 0) {
+                remaining[slotOf[t]] = Math.max(0, remaining[slotOf[t]] - rate[slotOf[t]] * (now - lastNs[slotOf[t]]));
             }
-            lastNs[t] = now;
+            lastNs[slotOf[t]] = now;
         }
 
         private void schedule(int t) {
             version[t]++;
-            double ns = remaining[t] / rate[t] - 1e-9;
+            double ns = remaining[slotOf[t]] / rate[slotOf[t]] - 1e-9;
             long whole = (long) ns;
             long at = now + (whole < ns ? whole + 1 : whole);
             queue.push(Math.max(now, at), PHASE_FINISH, t, version[t]);
@@ -405,11 +435,11 @@ public final class Simulator {
             stamp++;
             for (int i = 0; i < dirtyFlowCount; i++) {
                 int seed = dirtyFlows[i];
-                if (!inFlow[seed] || componentStamp[seed] == stamp) {
+                if (!inFlow[seed] || componentStamp[slotOf[seed]] == stamp) {
                     continue;
                 }
                 int size = 0;
-                componentStamp[seed] = stamp;
+                componentStamp[slotOf[seed]] = stamp;
                 component = ensure(component, size + 1);
                 component[size++] = seed;
                 for (int head = 0; head < size; head++) {
@@ -417,8 +447,8 @@ public final class Simulator {
                         int[] list = linkFlows[l];
                         for (int j = 0; j < linkFlowCount[l]; j++) {
                             int f = list[j];
-                            if (componentStamp[f] != stamp) {
-                                componentStamp[f] = stamp;
+                            if (componentStamp[slotOf[f]] != stamp) {
+                                componentStamp[slotOf[f]] = stamp;
                                 component = ensure(component, size + 1);
                                 component[size++] = f;
                             }
@@ -431,19 +461,38 @@ public final class Simulator {
             dirtyFlowCount = 0;
         }
 
+        /** A flow that shares no link: its level is its cap or its tightest link's capacity. */
+        private void shareAlone(int f) {
+            advance(f);
+            Task task = graph.task(f);
+            double lvl = task.capBytesPerNs;
+            for (int k = 0; k < task.links.length; k++) {
+                lvl = Math.min(lvl, topo.capacity(task.links[k]) * task.maxLoad / task.loads[k]);
+            }
+            double r = lvl / task.maxLoad;
+            if (r != rate[slotOf[f]]) {
+                rate[slotOf[f]] = r;
+                schedule(f);
+            }
+        }
+
         private static int[] ensure(int[] a, int size) {
             return size <= a.length ? a : Arrays.copyOf(a, Math.max(size, a.length * 2));
         }
 
         /** Max-min fair progressive filling over {@code flows[0..flowCount)}; sets each flow's rate (progress/ns). */
         private void shareLinks(int[] flows, int flowCount) {
+            if (flowCount == 1) {
+                shareAlone(flows[0]);
+                return;
+            }
             int touchedCount = 0;
             for (int i = 0; i < flowCount; i++) {
                 int f = flows[i];
                 advance(f);
                 Task task = graph.task(f);
-                frozen[f] = false;
-                level[f] = 0;
+                frozen[slotOf[f]] = false;
+                level[slotOf[f]] = 0;
                 for (int l : task.links) {
                     if (linkWeight[l] == 0 && linkRemaining[l] == 0) {
                         touched[touchedCount++] = l;
@@ -461,7 +510,7 @@ public final class Simulator {
                 double step = Double.POSITIVE_INFINITY;
                 for (int i = 0; i < flowCount; i++) {
                     int f = flows[i];
-                    if (frozen[f]) {
+                    if (frozen[slotOf[f]]) {
                         continue;
                     }
                     Task task = graph.task(f);
@@ -485,7 +534,7 @@ public final class Simulator {
                 int frozenNow = 0;
                 for (int i = 0; i < flowCount; i++) {
                     int f = flows[i];
-                    if (frozen[f]) {
+                    if (frozen[slotOf[f]]) {
                         continue;
                     }
                     Task task = graph.task(f);
@@ -495,8 +544,8 @@ public final class Simulator {
                         saturated = linkRemaining[l] <= 1e-12 * topo.capacity(l);
                     }
                     if (saturated) {
-                        frozen[f] = true;
-                        level[f] = current;
+                        frozen[slotOf[f]] = true;
+                        level[slotOf[f]] = current;
                         frozenNow++;
                     }
                 }
@@ -511,9 +560,9 @@ public final class Simulator {
             }
             for (int i = 0; i < flowCount; i++) {
                 int f = flows[i];
-                double r = level[f] / graph.task(f).maxLoad;
-                if (r != rate[f]) {
-                    rate[f] = r;
+                double r = level[slotOf[f]] / graph.task(f).maxLoad;
+                if (r != rate[slotOf[f]]) {
+                    rate[slotOf[f]] = r;
                     schedule(f);
                 }
             }
