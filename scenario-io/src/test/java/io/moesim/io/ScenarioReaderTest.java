@@ -73,6 +73,8 @@ class ScenarioReaderTest {
         assertThat(d.dispatch().dispatchDtype()).isEqualTo(DataType.FP8);
         assertThat(d.moe().routing().kind()).isEqualTo(RoutingKind.UNIFORM);
         assertThat(d.moe().routing().seed()).isEqualTo(1L);
+        assertThat(d.dispatch().maxNodesPerToken()).isEqualTo(4);
+        assertThat(d.dispatch().commSms()).isEqualTo(24);
         Scenario l = reader.read(VALIDATION.resolve("flux-comet-h800-tp8-e32-top4.json"));
         assertThat(l.layer().experts()).isEqualTo(32);
         assertThat(l.parallel().etp()).isEqualTo(8); // etp defaults to tp, as in Megatron-Core
@@ -152,6 +154,16 @@ class ScenarioReaderTest {
         assertThat(problems("{\"workload\": \"inference\", \"cluster\": {\"gpu\": \"h100-sxm\", \"nodes\": 1}}"))
                 .extracting(Problem::message)
                 .anyMatch(m -> m.contains("unknown workload 'inference' (expected one of training-step, moe-layer, dispatch)"));
+        assertThat(problems("""
+                {"workload": "dispatch", "cluster": {"gpu": "h800-sxm", "nodes": 1}, "parallel": {"ep": 8},
+                 "dispatch": {"tokensPerRank": 16, "hidden": 64, "topK": 2, "experts": 16, "maxNodesPerToken": 0}}
+                """)).extracting(Problem::toString).containsExactly(
+                dir.resolve("scenario.json") + ": dispatch.maxNodesPerToken: must be positive, got 0");
+        assertThat(problems("""
+                {"workload": "dispatch", "cluster": {"gpu": "h800-sxm", "nodes": 1}, "parallel": {"ep": 8},
+                 "dispatch": {"tokensPerRank": 16, "hidden": 64, "topK": 2, "experts": 16, "commSms": 132}}
+                """)).extracting(Problem::toString).containsExactly(
+                dir.resolve("scenario.json") + ": dispatch.commSms: must leave SMs for compute: 132 >= the 132 SMs of 'h800-sxm'");
     }
 
     @Test
