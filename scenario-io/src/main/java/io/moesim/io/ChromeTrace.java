@@ -5,12 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.moesim.engine.SimulationResult;
 import io.moesim.engine.Span;
 import io.moesim.engine.TaskGraph;
+import io.moesim.profiles.table.AtomicFile;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -60,21 +58,7 @@ public final class ChromeTrace {
 
     /** Writes the trace of {@code result} for the GPUs in {@code ranks} to {@code file}. */
     public static void write(SimulationResult result, BitSet ranks, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                write(result, ranks, out);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(file, out -> write(result, ranks, out));
     }
 
     /** Streams the trace to {@code out} (not closed). */
