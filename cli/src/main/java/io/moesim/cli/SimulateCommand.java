@@ -17,6 +17,8 @@ import io.moesim.scenario.Scenario;
 import io.moesim.scenario.Workload;
 import io.moesim.workload.DispatchResult;
 import io.moesim.workload.DispatchWorkload;
+import io.moesim.workload.TrainingStepResult;
+import io.moesim.workload.TrainingStepWorkload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -57,6 +59,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InputException, ProfileException, IOException {
         Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(file);
+        if (s.workload() == Workload.TRAINING_STEP) {
+            return trainingStep(s);
+        }
         if (s.workload() != Workload.DISPATCH) {
             if (!json) {
                 ScenarioSummary.print(s, spec.commandLine().getOut());
@@ -79,6 +84,48 @@ final class SimulateCommand implements Callable<Integer> {
             ChromeTrace.write(r.simulation(), ranks, trace);
         }
         print(s, r);
+        return ExitCodes.OK;
+    }
+
+    private int trainingStep(Scenario s) throws ProfileException, IOException {
+        HardwareProfile profile = ScenarioReader.resolveProfile(s.cluster().gpu(), file);
+        CostModel cost = costModel(s.cluster(), file);
+        double peak = profile.gpu().peakTflops().getOrDefault(
+                s.precision() == io.moesim.scenario.Precision.FP8 ? io.moesim.scenario.DataType.FP8
+                        : io.moesim.scenario.DataType.BF16, 0.0);
+        BitSet ranks = null;
+        if (trace != null) {
+            try {
+                ranks = ChromeTrace.ranks(traceRanks, s.parallel().pp());
+            } catch (IllegalArgumentException e) {
+                throw new BadArgumentException("--trace-ranks: " + e.getMessage());
+            }
+        }
+        TrainingStepResult r = TrainingStepWorkload.run(s, cost, peak, io.moesim.engine.SimulationListener.NONE);
+        if (trace != null) {
+            ChromeTrace.write(r.simulation(), ranks, trace);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode o = Json.mapper().createObjectNode();
+            o.put("scenario", s.name()).put("workload", s.workload().id());
+            o.put("stepTimeSeconds", round(r.stepTimeSeconds())).put("tokensPerSecondPerGpu", round(r.tokensPerSecondPerGpu()))
+                    .put("modelTflopsPerGpu", round(r.modelTflopsPerGpu())).put("mfu", round(r.mfu()));
+            ObjectNode br = o.putObject("breakdown");
+            br.put("computeSeconds", round(r.computeSeconds())).put("exposedCommSeconds", round(r.exposedCommSeconds()))
+                    .put("pipelineBubbleSeconds", round(r.pipelineBubbleSeconds()));
+            o.put("microBatches", r.microBatches()).put("loadImbalance", round(r.loadImbalance()));
+            out.print(Json.pretty(o));
+        } else {
+            out.println(String.format(Locale.ROOT, "%s: step %.2f s, %.0f tokens/s/GPU, %.1f model TFLOPS/GPU (MFU %.1f%%)",
+                    s.name(), r.stepTimeSeconds(), r.tokensPerSecondPerGpu(), r.modelTflopsPerGpu(), r.mfu() * 100));
+            out.println(String.format(Locale.ROOT, "  busiest stage: compute %.2f s, exposed communication %.2f s, "
+                    + "pipeline bubble %.2f s; %d micro-batches; load imbalance %.2f", r.computeSeconds(),
+                    r.exposedCommSeconds(), r.pipelineBubbleSeconds(), r.microBatches(), r.loadImbalance()));
+            if (trace != null) {
+                out.println("trace written to " + trace + " (one GPU per pipeline stage)");
+            }
+        }
         return ExitCodes.OK;
     }
 

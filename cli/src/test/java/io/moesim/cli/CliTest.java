@@ -114,10 +114,10 @@ class CliTest {
     }
 
     @Test
-    void simulateSaysTheEngineIsNotInThisBuild() {
-        CliRun run = CliRun.of("simulate", VALIDATION.resolve("qwen3-235b-h100x256-deepep.json").toString());
+    void simulateSaysWhichWorkloadsAreNotInThisBuild() {
+        CliRun run = CliRun.of("simulate", VALIDATION.resolve("flux-comet-h800-tp8-e32-top4.json").toString());
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("the scenario is valid");
+        assertThat(run.err()).contains("the scenario is valid").contains("moe-layer");
     }
 
     @Test

@@ -1,0 +1,41 @@
+package io.moesim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.moesim.io.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The training-step cases of validation/published-runs.csv (Qwen3-235B on 256 H100, five layouts;
+ * Mixtral-8x22B on 128 H100, two routings). This version asserts the median error the issue asks for;
+ * the worst case (the TP4 layout, 39% fast) and the layout ranking do not meet the bar yet and are
+ * reported in the README instead of asserted.
+ */
+class TrainingValidationTest {
+    private static final Path VALIDATION = Path.of("..", "validation");
+
+    @Test
+    void medianErrorOverThePublishedTrainingRunsIsWithinTwelvePercent() throws Exception {
+        List<Double> errors = new ArrayList<>();
+        for (String line : Files.readAllLines(VALIDATION.resolve("published-runs.csv"))) {
+            String[] f = line.split(",", -1);
+            if (!f[1].equals("stepTimeSeconds") && !f[1].equals("modelTflopsPerGpu")) {
+                continue;
+            }
+            CliRun run = CliRun.of("simulate", VALIDATION.resolve("scenarios").resolve(f[0] + ".json").toString(), "--json");
+            assertThat(run.exitCode()).as(f[0] + ": " + run.err()).isZero();
+            JsonNode n = Json.mapper().readTree(run.out());
+            double predicted = n.get(f[1]).asDouble();
+            double reported = Double.parseDouble(f[2]);
+            errors.add(Math.abs(predicted - reported) / reported);
+        }
+        assertThat(errors).hasSize(9);
+        errors.sort(Double::compare);
+        assertThat(errors.get(4)).as("median relative error").isLessThanOrEqualTo(0.12);
+    }
+}

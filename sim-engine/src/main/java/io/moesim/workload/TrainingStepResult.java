@@ -1,0 +1,23 @@
+package io.moesim.workload;
+
+import io.moesim.engine.SimulationResult;
+
+/**
+ * One simulated training step.
+ *
+ * @param stepTimeSeconds        wall time of the step
+ * @param tokensPerSecondPerGpu  {@code globalBatch · seqLen / step / GPUs}
+ * @param modelTflopsPerGpu      Megatron-LM model FLOPs per step / step / GPUs
+ * @param mfu                    model TFLOPS over the GPU's dense peak for the training precision
+ * @param computeSeconds         compute-busy time of the busiest pipeline stage
+ * @param exposedCommSeconds     communication on that stage's compute stream (not overlapped)
+ * @param pipelineBubbleSeconds  step time minus that stage's compute-stream busy time
+ * @param microBatches           micro-batches per step per pipeline
+ * @param loadImbalance          tokens of the busiest expert-parallel rank over the mean (1 = balanced), averaged over MoE layers
+ * @param simulation             the engine run of one pipeline (one GPU per stage), for traces
+ */
+public record TrainingStepResult(double stepTimeSeconds, double tokensPerSecondPerGpu, double modelTflopsPerGpu,
+                                 double mfu, double computeSeconds, double exposedCommSeconds,
+                                 double pipelineBubbleSeconds, int microBatches, double loadImbalance,
+                                 SimulationResult simulation) {
+}

@@ -1,0 +1,720 @@
+package io.moesim.workload;
+
+import io.moesim.accounting.MegatronFlops;
+import io.moesim.accounting.ParameterAccounting;
+import io.moesim.accounting.ParameterCounts;
+import io.moesim.cost.AttentionShape;
+import io.moesim.cost.Collective;
+import io.moesim.cost.CollectiveAlgorithm;
+import io.moesim.cost.CollectiveCostModel;
+import io.moesim.cost.CommGroup;
+import io.moesim.cost.CostModel;
+import io.moesim.cost.MemoryOp;
+import io.moesim.engine.Category;
+import io.moesim.engine.SimulationListener;
+import io.moesim.engine.SimulationResult;
+import io.moesim.engine.Simulator;
+import io.moesim.engine.TaskGraph;
+import io.moesim.engine.Topology;
+import io.moesim.layout.RankLayout;
+import io.moesim.model.GroupedQueryAttention;
+import io.moesim.model.ModelSpec;
+import io.moesim.model.MoeSpec;
+import io.moesim.model.MultiLatentAttention;
+import io.moesim.scenario.DataType;
+import io.moesim.scenario.Dispatcher;
+import io.moesim.scenario.DispatchSpec;
+import io.moesim.scenario.ParallelLayout;
+import io.moesim.scenario.Precision;
+import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RoutingKind;
+import io.moesim.scenario.Scenario;
+import io.moesim.scenario.Workload;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The {@code training-step} workload (first version): one training step of one pipeline — one GPU per
+ * stage, the data-parallel replicas being symmetric — on the engine, with every per-layer operation
+ * priced by the cost model and the parallel groups placed on nodes by {@link RankLayout}.
+ *
+ * <h2>Per layer and micro-batch</h2>
+ * With {@code T = b·s/cp} tokens of one micro-batch on a pipeline rank (Megatron sequence parallelism
+ * shards them by {@code tp} outside the tensor-parallel regions):
+ * <ul>
+ *   <li>attention: RMSNorm, TP all-gather, QKV (or MLA down/up) projections on {@code T} tokens with the
+ *       output features split by {@code tp}, FlashAttention on {@code heads/tp} heads (divided by
+ *       {@code cp}), output projection, TP reduce-scatter, residual add;</li>
+ *   <li>MoE: RMSNorm, router GEMM and top-k, permute, dispatch over the expert-parallel group (all-to-all;
+ *       DeepEP: hierarchical with its SMs; all-gather dispatcher: all-gather), grouped expert GEMMs with
+ *       the busiest rank's per-expert token counts, activation, combine, unpermute, shared experts with TP;</li>
+ *   <li>dense FFN: TP all-gather, fc1, activation, fc2, TP reduce-scatter;</li>
+ *   <li>backward: every GEMM twice (dgrad and wgrad), FlashAttention backward, the same communication;
+ *       recompute {@code selective} repeats norms and activations (Megatron-MoE-ModelZoo's
+ *       {@code layernorm moe_act}), {@code full} repeats the whole forward.</li>
+ * </ul>
+ * Embedding on the first virtual stage, logits and loss on the last. Micro-batches follow Megatron's
+ * (interleaved) 1F1B order on each stage; activations move between stages as transfers. Gradients are
+ * reduce-scattered over the data(-context)-parallel group (dense) and the expert-data-parallel group
+ * (experts) as each chunk's last backward ends, on their own stream and overlapping the remaining
+ * backward; then the optimizer step. Parameter all-gather is assumed overlapped with the next step's
+ * forward (Megatron's {@code --overlap-param-gather}).
+ *
+ * <h2>Not yet modelled</h2>
+ * Megatron's 1F1B all-to-all overlap ({@code strategy.a2aOverlap}), memory, capacity factors and token
+ * dropping, the MTP layers' schedule, and routing from trace files.
+ */
+public final class TrainingStepWorkload {
+    /** SMs an NCCL gradient reduce-scatter holds while it overlaps compute (assumption: 16 channels). */
+    static final int DP_COMM_SMS = 16;
+    /** Adam step traffic per parameter of the local shard: read fp32 param, grad, two moments; write param, moments, bf16 copy. */
+    static final int OPTIMIZER_BYTES_PER_PARAM = 34;
+
+    private TrainingStepWorkload() {
+    }
+
+    /** A step of work on the compute stream: a kernel or a blocking collective. */
+    private record Op(String name, Category category, long ns, double flops, boolean comm) {
+    }
+
+
+    private static final class Builder {
+        private final Scenario sc;
+        private final CostModel cost;
+        private final ModelSpec model;
+        private final ParallelLayout p;
+        private final RankLayout ranks;
+        private final int gpus;
+        private final int sms;
+        private final DataType gemmType;
+        private final int b;
+        private final int s;
+        private final long tokens;
+        private final long spTokens;
+        private final int microBatches;
+        private double imbalanceSum;
+        private int moeLayerCount;
+
+        Builder(Scenario sc, CostModel cost) {
+            this.sc = sc;
+            this.cost = cost;
+            this.model = sc.model();
+            this.p = sc.parallel();
+            this.gpus = sc.cluster().gpuCount();
+            this.ranks = new RankLayout(p, gpus, sc.cluster().gpusPerNode());
+            this.sms = cost.smCount();
+            this.gemmType = sc.precision() == Precision.FP8 ? DataType.FP8 : DataType.BF16;
+            this.b = sc.batch().microBatch();
+            this.s = sc.batch().seqLen();
+            this.tokens = (long) b * s / p.cp();
+            this.spTokens = Math.max(1, tokens / p.tp());
+            this.microBatches = sc.batch().globalBatch() / (b * ranks.dp());
+        }
+
+        private long gemm(long m, long n, long k) {
+            return m <= 0 || n <= 0 || k <= 0 ? 0 : cost.gemm().timeNs(m, n, k, gemmType, sms);
+        }
+
+        private long memory(MemoryOp op, double bytes) {
+            return cost.memory().timeNs(op, (long) bytes, sms);
+        }
+
+        private long collective(Collective op, int[] group, double bytes, CollectiveAlgorithm alg, int commSms) {
+            if (group.length < 2 || bytes <= 0) {
+                return 0;
+            }
+            CommGroup g = ranks.placement(group);
+            return cost.collectives().estimate(op, g, (long) bytes, alg, commSms).timeNs();
+        }
+
+        // ---- layer costs ----------------------------------------------------------------------
+
+        private List<Op> attentionForward() {
+            List<Op> ops = new ArrayList<>();
+            int h = model.hidden();
+            int tp = p.tp();
+            int[] tpGroup = ranks.tpGroup(0);
+            double actBytes = tokens * (double) h * 2;
+            ops.add(new Op("attn-norm", Category.MEMORY, memory(MemoryOp.NORM, spTokens * h * 2.0 * 2), 0, false));
+            ops.add(new Op("tp-allgather", Category.TP_COMM, collective(Collective.ALL_GATHER, tpGroup, actBytes,
+                    CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS), 0, true));
+            long proj;
+            double projFlops;
+            int heads;
+            int kvHeads;
+            int qk;
+            int v;
+            if (model.attention() instanceof GroupedQueryAttention gqa) {
+                heads = gqa.heads();
+                kvHeads = gqa.kvHeads();
+                qk = gqa.headDim();
+                v = gqa.headDim();
+                long qkv = (long) (heads + 2L * kvHeads) * gqa.headDim() / tp;
+                proj = gemm(tokens, qkv, h);
+                projFlops = 2.0 * tokens * qkv * h;
+            } else {
+                MultiLatentAttention mla = (MultiLatentAttention) model.attention();
+                heads = mla.heads();
+                kvHeads = mla.heads();
+                qk = mla.qkNopeHeadDim() + mla.qkRopeHeadDim();
+                v = mla.vHeadDim();
+                long qUp = (long) heads * qk / tp;
+                long kvUp = (long) heads * (mla.qkNopeHeadDim() + v) / tp;
+                long kvDown = mla.kvLoraRank() + mla.qkRopeHeadDim();
+                if (mla.hasQueryLora()) {
+                    proj = gemm(tokens, mla.qLoraRank(), h) + gemm(tokens, qUp, mla.qLoraRank());
+                    projFlops = 2.0 * tokens * ((double) mla.qLoraRank() * h + (double) qUp * mla.qLoraRank());
+                } else {
+                    proj = gemm(tokens, qUp, h);
+                    projFlops = 2.0 * tokens * qUp * h;
+                }
+                proj += gemm(tokens, kvDown, h) + gemm(tokens, kvUp, mla.kvLoraRank());
+                projFlops += 2.0 * tokens * ((double) kvDown * h + (double) kvUp * mla.kvLoraRank());
+            }
+            ops.add(new Op("qkv-proj", Category.GEMM, proj, projFlops, false));
+            AttentionShape shape = AttentionShape.selfAttention(b, s, Math.max(1, heads / tp), Math.max(1, kvHeads / tp),
+                    qk, v, true, DataType.BF16);
+            ops.add(new Op("flash-attn", Category.ATTENTION, cost.attention().forwardNs(shape, sms) / p.cp(),
+                    shape.forwardFlops() / p.cp(), false));
+            long outK = (long) heads * v / tp;
+            ops.add(new Op("out-proj", Category.GEMM, gemm(tokens, h, outK), 2.0 * tokens * h * outK, false));
+            ops.add(new Op("tp-reducescatter", Category.TP_COMM, collective(Collective.REDUCE_SCATTER, tpGroup, actBytes,
+                    CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS), 0, true));
+            ops.add(new Op("residual", Category.MEMORY, memory(MemoryOp.ELEMENTWISE, spTokens * h * 2.0 * 3), 0, false));
+            return ops;
+        }
+
+        private List<Op> denseFfnForward(long ffn) {
+            List<Op> ops = new ArrayList<>();
+            int h = model.hidden();
+            int tp = p.tp();
+            int[] tpGroup = ranks.tpGroup(0);
+            double actBytes = tokens * (double) h * 2;
+            long up = ffn * (model.activation().gated() ? 2 : 1) / tp;
+            ops.add(new Op("mlp-norm", Category.MEMORY, memory(MemoryOp.NORM, spTokens * h * 2.0 * 2), 0, false));
+            ops.add(new Op("tp-allgather", Category.TP_COMM, collective(Collective.ALL_GATHER, tpGroup, actBytes,
+                    CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS), 0, true));
+            ops.add(new Op("fc1", Category.GEMM, gemm(tokens, up, h), 2.0 * tokens * up * h, false));
+            ops.add(new Op("act", Category.MEMORY, memory(MemoryOp.ACTIVATION, tokens * (up + ffn / tp) * 2.0), 0, false));
+            ops.add(new Op("fc2", Category.GEMM, gemm(tokens, h, ffn / tp), 2.0 * tokens * h * (ffn / tp), false));
+            ops.add(new Op("tp-reducescatter", Category.TP_COMM, collective(Collective.REDUCE_SCATTER, tpGroup, actBytes,
+                    CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS), 0, true));
+            return ops;
+        }
+
+        private List<Op> moeForward(int layer) {
+            MoeSpec moe = model.moe();
+            List<Op> ops = new ArrayList<>();
+            int h = model.hidden();
+            int ep = p.ep();
+            int etp = p.etp();
+            int local = moe.experts() / ep;
+            ops.add(new Op("moe-norm", Category.MEMORY, memory(MemoryOp.NORM, spTokens * h * 2.0 * 2), 0, false));
+            ops.add(new Op("router", Category.GEMM, gemm(spTokens, moe.experts(), h), 2.0 * spTokens * moe.experts() * h, false));
+            ops.add(new Op("topk", Category.MEMORY, memory(MemoryOp.ROUTER_TOPK, spTokens * moe.experts() * 4.0 * 2), 0, false));
+            double routedTokens = spTokens * (double) moe.topK();
+            ops.add(new Op("permute", Category.MEMORY, memory(MemoryOp.PERMUTE, routedTokens * h * 2.0 * 2), 0, false));
+            long[] rows = expertRows(layer, ep, local, etp);
+            double load = 0;
+            for (long r : rows) {
+                load += r;
+            }
+            double meanLoad = routedTokens * etp;
+            double imbalance = meanLoad == 0 ? 1 : Math.max(1, load / meanLoad);
+            imbalanceSum += imbalance;
+            moeLayerCount++;
+            int bytesPerElement = sc.precision() == Precision.FP8 ? 1 : 2;
+            long dispatch = exchange(spTokens, (double) h * bytesPerElement, imbalance);
+            long combine = exchange(spTokens, h * 2.0, imbalance);
+            ops.add(new Op("ep-dispatch", Category.EP_COMM, dispatch, 0, true));
+            long ffnPerRank = moe.expertFfn() / etp;
+            long up = ffnPerRank * (model.activation().gated() ? 2 : 1);
+            long[] nonZero = rows.clone();
+            boolean any = false;
+            for (long r : nonZero) {
+                any |= r > 0;
+            }
+            long fc1 = any ? cost.gemm().groupedTimeNs(nonZero, up, h, gemmType, sms) : 0;
+            long fc2 = any ? cost.gemm().groupedTimeNs(nonZero, h, ffnPerRank, gemmType, sms) : 0;
+            ops.add(new Op("expert-fc1", Category.GEMM, fc1, 2.0 * load * up * h, false));
+            ops.add(new Op("expert-act", Category.MEMORY, memory(MemoryOp.ACTIVATION, load * (up + ffnPerRank) * 2.0), 0, false));
+            ops.add(new Op("expert-fc2", Category.GEMM, fc2, 2.0 * load * h * ffnPerRank, false));
+            ops.add(new Op("ep-combine", Category.EP_COMM, combine, 0, true));
+            ops.add(new Op("unpermute", Category.MEMORY, memory(MemoryOp.UNPERMUTE, routedTokens * h * 2.0 * 2), 0, false));
+            if (moe.sharedFfnTotal() > 0) {
+                List<Op> shared = denseFfnForward(moe.sharedFfnTotal());
+                for (Op o : shared) {
+                    if (!o.name().equals("mlp-norm")) {
+                        ops.add(new Op("shared-" + o.name(), o.category(), o.ns(), o.flops(), o.comm()));
+                    }
+                }
+            }
+            return ops;
+        }
+
+        /**
+         * One dispatch or combine of {@code tokens} tokens per rank over the expert-parallel group (each token
+         * to top-k experts); stragglers stretch it by the imbalance.
+         */
+        private long exchange(double tokens, double bytesPerToken, double imbalance) {
+            double bytes = tokens * model.moe().topK() * bytesPerToken;
+            int[] group = ranks.epGroup(0);
+            if (group.length < 2) {
+                return 0;
+            }
+            Dispatcher d = sc.moe().dispatcher();
+            long t;
+            if (d == Dispatcher.ALLGATHER) {
+                t = collective(Collective.ALL_GATHER, group, bytes / sc.model().moe().topK() * group.length,
+                        CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS);
+            } else if (d == Dispatcher.DEEPEP) {
+                CommGroup placement = ranks.placement(group);
+                MoeSpec moe = model.moe();
+                int maxNodes = placement.nodes();
+                if (moe.expertGroups() > 1 && moe.topKGroups() > 0 && moe.expertGroups() % placement.nodes() == 0) {
+                    // Device/node-limited routing: top-k groups of expert groups; groups spread evenly over the nodes.
+                    maxNodes = Math.max(1, moe.topKGroups() * placement.nodes() / moe.expertGroups());
+                }
+                t = DeepEpModel.timeNs(tokens, bytesPerToken, placement.nodes(), placement.ranksPerNode(),
+                        moe.experts(), moe.topK(), maxNodes, DispatchSpec.DEFAULT_COMM_SMS, cost.fabric());
+            } else {
+                t = collective(Collective.ALL_TO_ALL, group, bytes, CollectiveAlgorithm.FLAT, CollectiveCostModel.ANY_SMS);
+            }
+            return Math.round(t * imbalance);
+        }
+
+        /**
+         * Tokens of each local expert on the busiest expert-parallel rank for one micro-batch of one layer:
+         * balanced routing splits evenly; uniform and zipf draw per-expert counts (normal approximation of
+         * the multinomial, seeded per layer).
+         */
+        private long[] expertRows(int layer, int ep, int local, int etp) {
+            MoeSpec moe = model.moe();
+            double total = spTokens * (double) ep * moe.topK();
+            int experts = moe.experts();
+            double[] counts = new double[experts];
+            RoutingKind kind = sc.moe().routing().kind();
+            if (kind == RoutingKind.BALANCED || kind == RoutingKind.TRACE) {
+                java.util.Arrays.fill(counts, total / experts);
+            } else {
+                SplittableRandom rnd = new SplittableRandom(sc.moe().routing().seed() * 1_000_003L + layer);
+                double[] prob = new double[experts];
+                double sum = 0;
+                for (int e = 0; e < experts; e++) {
+                    prob[e] = kind == RoutingKind.ZIPF ? 1.0 / Math.pow(e + 1, sc.moe().routing().skew()) : 1.0;
+                    sum += prob[e];
+                }
+                for (int e = experts - 1; e > 0; e--) {
+                    int j = rnd.nextInt(e + 1);
+                    double tmp = prob[e];
+                    prob[e] = prob[j];
+                    prob[j] = tmp;
+                }
+                for (int e = 0; e < experts; e++) {
+                    double pe = Math.min(1, prob[e] / sum);
+                    double mean = total * pe;
+                    double sd = Math.sqrt(total * pe * (1 - pe));
+                    counts[e] = Math.max(0, Math.round(mean + sd * gaussian(rnd)));
+                }
+            }
+            int busiest = 0;
+            double best = -1;
+            for (int r = 0; r < ep; r++) {
+                double sum = 0;
+                for (int e = r * local; e < (r + 1) * local; e++) {
+                    sum += counts[e];
+                }
+                if (sum > best) {
+                    best = sum;
+                    busiest = r;
+                }
+            }
+            long[] rows = new long[local];
+            for (int i = 0; i < local; i++) {
+                rows[i] = Math.round(counts[busiest * local + i] * etp);
+            }
+            return rows;
+        }
+
+        private static double gaussian(SplittableRandom rnd) {
+            double u = Math.max(1e-12, rnd.nextDouble());
+            double v = rnd.nextDouble();
+            return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+        }
+
+        /** Backward ops of a forward list: GEMMs and attention twice-ish, memory ops twice, comm once. */
+        private List<Op> backward(List<Op> forward, AttentionShape attn) {
+            List<Op> ops = new ArrayList<>();
+            Recompute rc = sc.recompute();
+            if (rc == Recompute.FULL) {
+                for (Op o : forward) {
+                    ops.add(new Op("recompute-" + o.name(), o.category(), o.ns(), o.flops(), o.comm()));
+                }
+            } else if (rc == Recompute.SELECTIVE) {
+                for (Op o : forward) {
+                    if (o.name().endsWith("norm") || o.name().endsWith("act")) {
+                        ops.add(new Op("recompute-" + o.name(), o.category(), o.ns(), o.flops(), o.comm()));
+                    }
+                }
+            }
+            for (int i = forward.size() - 1; i >= 0; i--) {
+                Op o = forward.get(i);
+                if (o.comm()) {
+                    ops.add(new Op(o.name() + "-bwd", o.category(), o.ns(), 0, true));
+                } else if (o.category() == Category.GEMM) {
+                    ops.add(new Op(o.name() + "-dgrad", Category.GEMM, o.ns(), o.flops(), false));
+                    ops.add(new Op(o.name() + "-wgrad", Category.GEMM, o.ns(), o.flops(), false));
+                } else if (o.category() == Category.ATTENTION) {
+                    ops.add(new Op(o.name() + "-bwd", Category.ATTENTION, cost.attention().backwardNs(attn, sms) / p.cp(),
+                            attn.backwardFlops() / p.cp(), false));
+                } else {
+                    ops.add(new Op(o.name() + "-bwd", o.category(), o.ns() * 2, 0, false));
+                }
+            }
+            return ops;
+        }
+
+        private AttentionShape attentionShape() {
+            if (model.attention() instanceof GroupedQueryAttention gqa) {
+                return AttentionShape.selfAttention(b, s, Math.max(1, gqa.heads() / p.tp()),
+                        Math.max(1, gqa.kvHeads() / p.tp()), gqa.headDim(), gqa.headDim(), true, DataType.BF16);
+            }
+            MultiLatentAttention mla = (MultiLatentAttention) model.attention();
+            int heads = Math.max(1, mla.heads() / p.tp());
+            return AttentionShape.selfAttention(b, s, heads, heads, mla.qkNopeHeadDim() + mla.qkRopeHeadDim(),
+                    mla.vHeadDim(), true, DataType.BF16);
+        }
+
+        // ---- pipeline -----------------------------------------------------------------------------
+
+        /** Layers of each virtual stage, with Megatron's embedding/loss accounting for uneven splits. */
+        int[][] split() {
+            int stages = p.virtualStages();
+            int layers = model.layers();
+            int[] count = new int[stages];
+            if (layers % stages == 0) {
+                java.util.Arrays.fill(count, layers / stages);
+            } else if ((layers + 1) % stages == 0) {
+                java.util.Arrays.fill(count, (layers + 1) / stages);
+                count[0]--;
+            } else {
+                java.util.Arrays.fill(count, (layers + 2) / stages);
+                count[0]--;
+                count[stages - 1]--;
+            }
+            int[][] out = new int[stages][];
+            int next = 0;
+            for (int v = 0; v < stages; v++) {
+                out[v] = new int[count[v]];
+                for (int i = 0; i < count[v]; i++) {
+                    out[v][i] = next++;
+                }
+            }
+            return out;
+        }
+
+        TrainingStepResult run(SimulationListener listener) {
+            int pp = p.pp();
+            int vpp = p.vpp();
+            int stages = pp * vpp;
+            int[][] layersOf = split();
+            AttentionShape attn = attentionShape();
+            List<Op> attnF = attentionForward();
+            List<Op> attnB = backward(attnF, attn);
+            List<Op> denseF = denseFfnForward(model.ffn());
+            List<Op> denseB = backward(denseF, attn);
+            List<List<Op>> layerF = new ArrayList<>();
+            List<List<Op>> layerB = new ArrayList<>();
+            for (int l = 0; l < model.layers(); l++) {
+                List<Op> f = new ArrayList<>(attnF);
+                List<Op> bwd = new ArrayList<>();
+                List<Op> mlpF = model.isMoeLayer(l) ? moeForward(l) : denseF;
+                f.addAll(mlpF);
+                bwd.addAll(model.isMoeLayer(l) ? backward(mlpF, attn) : denseB);
+                bwd.addAll(attnB);
+                layerF.add(f);
+                layerB.add(bwd);
+            }
+            int h = model.hidden();
+            int vocab = MegatronFlops.paddedVocab(model.vocab(), MegatronFlops.DEFAULT_VOCAB_DIVISOR, p.tp());
+            long logitsNs = gemm(tokens, vocab / p.tp(), h);
+            double logitsFlops = 2.0 * tokens * ((double) vocab / p.tp()) * h;
+            long lossNs = memory(MemoryOp.ELEMENTWISE, tokens * (double) vocab / p.tp() * 4 * 2);
+            long embedNs = memory(MemoryOp.ELEMENTWISE, spTokens * h * 2.0 * 2);
+
+            CommGroup ppPlacement = ranks.placement(ranks.ppGroup(0));
+            var fabric = cost.fabric();
+            Topology topo = new Topology(pp, ppPlacement.ranksPerNode(), sms, fabric.nvlinkBytesPerNs(),
+                    fabric.nicBytesPerNs(), 1);
+            TaskGraph.Builder g = TaskGraph.builder(topo);
+            int m = microBatches;
+            int[][] fwdEnd = new int[stages][m];
+            int[][] bwdEnd = new int[stages][m];
+            int[][] fwdSend = new int[stages][m];
+            int[][] bwdSend = new int[stages][m];
+            for (int[] a : fwdEnd) {
+                java.util.Arrays.fill(a, -1);
+            }
+            for (int[] a : fwdSend) {
+                java.util.Arrays.fill(a, -1);
+            }
+            for (int[] a : bwdSend) {
+                java.util.Arrays.fill(a, -1);
+            }
+            long actBytes = spTokens * h * 2L;
+            // Build stage by stage in an order that respects cross-stage dependencies: simulate the
+            // schedule by repeatedly emitting the next op of any stage whose inputs exist.
+            List<List<int[]>> perStage = new ArrayList<>();
+            for (int st = 0; st < pp; st++) {
+                perStage.add(schedule(st, pp, vpp, m));
+            }
+            int[] cursor = new int[pp];
+            int[] lastOnStage = new int[pp];
+            java.util.Arrays.fill(lastOnStage, -1);
+            int remaining = 0;
+            for (List<int[]> l : perStage) {
+                remaining += l.size();
+            }
+            int[] lastBwdOfChunk = new int[stages];
+            java.util.Arrays.fill(lastBwdOfChunk, -1);
+            while (remaining > 0) {
+                boolean progressed = false;
+                for (int st = 0; st < pp; st++) {
+                    while (cursor[st] < perStage.get(st).size()) {
+                        int[] item = perStage.get(st).get(cursor[st]);
+                        int vs = item[0];
+                        int mb = item[1];
+                        boolean bwd = item[2] == 1;
+                        int dep;
+                        if (!bwd) {
+                            dep = vs == 0 ? -2 : fwdSend[vs - 1][mb];
+                        } else {
+                            dep = vs == stages - 1 ? fwdEnd[vs][mb] : bwdSend[vs + 1][mb];
+                        }
+                        if (dep == -1) {
+                            break;
+                        }
+                        List<Integer> deps = new ArrayList<>();
+                        if (dep >= 0) {
+                            deps.add(dep);
+                        }
+                        if (lastOnStage[st] >= 0) {
+                            deps.add(lastOnStage[st]);
+                        }
+                        int last = emitChunk(g, st, vs, mb, bwd, layersOf[vs], bwd ? layerB : layerF, deps,
+                                vs == 0, vs == stages - 1, embedNs, logitsNs, logitsFlops, lossNs);
+                        lastOnStage[st] = last;
+                        if (!bwd) {
+                            fwdEnd[vs][mb] = last;
+                            fwdSend[vs][mb] = vs == stages - 1 ? last
+                                    : g.transfer(st, 1, (vs + 1) % pp, 1, actBytes, "pp-send", Category.PP_COMM,
+                                    fabric.interNodeLatencyNs(), 0, last);
+                        } else {
+                            bwdEnd[vs][mb] = last;
+                            bwdSend[vs][mb] = vs == 0 ? last
+                                    : g.transfer(st, 2, (vs - 1 + pp) % pp, 2, actBytes, "pp-send-grad",
+                                    Category.PP_COMM, fabric.interNodeLatencyNs(), 0, last);
+                            lastBwdOfChunk[vs] = last;
+                        }
+                        cursor[st]++;
+                        remaining--;
+                        progressed = true;
+                    }
+                }
+                if (!progressed) {
+                    throw new IllegalStateException("pipeline schedule has a cycle");
+                }
+            }
+            // Gradient reduction per chunk, overlapping the rest of the backward; then the optimizer step.
+            ParameterCounts params = ParameterAccounting.of(model);
+            int moeLayers = Math.max(1, model.moeLayers());
+            double attnPerLayer = (params.attentionParams() + params.normParams()) / (double) model.layers();
+            double densePerLayer = model.denseLayers() == 0 ? 0 : params.denseFfnParams() / (double) model.denseLayers();
+            double expertPerLayer = params.routedExpertParams() / (double) moeLayers;
+            double sharedPerLayer = (params.sharedExpertParams() + params.routerParams()) / (double) moeLayers;
+            for (int st = 0; st < pp; st++) {
+                List<Integer> reduces = new ArrayList<>();
+                double localParams = 0;
+                for (int c = 0; c < vpp; c++) {
+                    int vs = c * pp + st;
+                    double dense = 0;
+                    double expert = 0;
+                    for (int l : layersOf[vs]) {
+                        dense += attnPerLayer + (model.isMoeLayer(l) ? sharedPerLayer : densePerLayer);
+                        expert += model.isMoeLayer(l) ? expertPerLayer : 0;
+                    }
+                    if (vs == 0) {
+                        dense += params.embeddingParams();
+                    }
+                    if (vs == stages - 1) {
+                        dense += params.outputHeadParams();
+                    }
+                    dense /= p.tp();
+                    expert /= (double) p.ep() * p.etp();
+                    localParams += dense / (ranks.dp() * p.cp()) + expert / ranks.edp();
+                    long rsDense = collective(Collective.REDUCE_SCATTER, ranks.dpCpGroup(st * (gpus / pp)), dense * 2,
+                            CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+                    long rsExpert = collective(Collective.REDUCE_SCATTER, ranks.edpGroup(st * (gpus / pp)), expert * 2,
+                            CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+                    if (rsDense + rsExpert > 0 && lastBwdOfChunk[vs] >= 0) {
+                        reduces.add(g.communication("grad-reducescatter", Category.DP_COMM).participant(st, 3)
+                                .latencyNs(rsDense + rsExpert).smsHeld(Math.min(DP_COMM_SMS, sms - 1))
+                                .add(lastBwdOfChunk[vs]));
+                    }
+                }
+                reduces.add(lastOnStage[st]);
+                int[] deps = reduces.stream().mapToInt(Integer::intValue).toArray();
+                g.compute(st, 0, "optimizer-step", Category.MEMORY,
+                        memory(MemoryOp.OPTIMIZER_STEP, localParams * OPTIMIZER_BYTES_PER_PARAM), 0, deps);
+            }
+            SimulationResult sim = Simulator.run(g.build(), listener);
+            return result(sim);
+        }
+
+        private int emitChunk(TaskGraph.Builder g, int st, int vs, int mb, boolean bwd, int[] layers,
+                              List<List<Op>> ops, List<Integer> deps, boolean first, boolean last, long embedNs,
+                              long logitsNs, double logitsFlops, long lossNs) {
+            int prev = -1;
+            int[] initial = deps.stream().mapToInt(Integer::intValue).toArray();
+            List<Op> seq = new ArrayList<>();
+            if (!bwd && first) {
+                seq.add(new Op("embedding", Category.MEMORY, embedNs, 0, false));
+            }
+            if (bwd && last) {
+                seq.add(new Op("loss-bwd", Category.MEMORY, lossNs, 0, false));
+                seq.add(new Op("logits-dgrad", Category.GEMM, logitsNs, logitsFlops, false));
+                seq.add(new Op("logits-wgrad", Category.GEMM, logitsNs, logitsFlops, false));
+            }
+            if (!bwd) {
+                for (int l : layers) {
+                    seq.addAll(ops.get(l));
+                }
+            } else {
+                for (int i = layers.length - 1; i >= 0; i--) {
+                    seq.addAll(ops.get(layers[i]));
+                }
+            }
+            if (!bwd && last) {
+                seq.add(new Op("logits", Category.GEMM, logitsNs, logitsFlops, false));
+                seq.add(new Op("loss", Category.MEMORY, lossNs, 0, false));
+            }
+            if (bwd && first) {
+                seq.add(new Op("embedding-bwd", Category.MEMORY, embedNs * 2, 0, false));
+            }
+            // Consecutive compute ops merge into one task (fewer events); communication stays separate.
+            long pendingNs = 0;
+            double pendingFlops = 0;
+            Category pendingCat = null;
+            String pendingName = null;
+            for (Op o : seq) {
+                if (o.comm()) {
+                    if (pendingCat != null) {
+                        prev = addCompute(g, st, pendingName, pendingCat, pendingNs, pendingFlops, prev, initial);
+                        pendingCat = null;
+                        pendingNs = 0;
+                        pendingFlops = 0;
+                    }
+                    if (o.ns() > 0) {
+                        TaskGraph.Communication c = g.communication(o.name(), o.category()).participant(st, 0)
+                                .latencyNs(o.ns());
+                        prev = prev >= 0 ? c.add(prev) : c.add(initial);
+                    }
+                } else {
+                    if (pendingCat == null) {
+                        pendingCat = o.category();
+                        pendingName = (bwd ? "bwd " : "fwd ") + "mb" + mb + " " + o.name();
+                    }
+                    if (o.category() == Category.GEMM) {
+                        pendingCat = Category.GEMM;
+                    }
+                    pendingNs += o.ns();
+                    pendingFlops += o.flops();
+                }
+            }
+            if (pendingCat != null || prev < 0) {
+                prev = addCompute(g, st, pendingName == null ? "empty" : pendingName,
+                        pendingCat == null ? Category.MEMORY : pendingCat, pendingNs, pendingFlops, prev, initial);
+            }
+            return prev;
+        }
+
+        private static int addCompute(TaskGraph.Builder g, int st, String name, Category cat, long ns, double flops,
+                                      int prev, int[] initial) {
+            return prev >= 0 ? g.compute(st, 0, name, cat, ns, flops, prev) : g.compute(st, 0, name, cat, ns, flops, initial);
+        }
+
+        /**
+         * Megatron's (interleaved) 1F1B order on one pipeline rank: {@code (virtual stage, micro-batch, backward?)}.
+         * Warm-up forwards {@code (pp − rank − 1)·2 + (vpp − 1)·pp} (just {@code pp − rank − 1} without
+         * interleaving), then one forward and one backward alternately, then the remaining backwards.
+         */
+        static List<int[]> schedule(int rank, int pp, int vpp, int m) {
+            int total = m * vpp;
+            int warmup = vpp == 1 ? pp - rank - 1 : (pp - rank - 1) * 2 + (vpp - 1) * pp;
+            warmup = Math.min(warmup, total);
+            List<int[]> out = new ArrayList<>();
+            int f = 0;
+            int bk = 0;
+            for (; f < warmup; f++) {
+                out.add(item(rank, pp, vpp, f, false));
+            }
+            while (f < total) {
+                out.add(item(rank, pp, vpp, f++, false));
+                out.add(item(rank, pp, vpp, bk++, true));
+            }
+            while (bk < total) {
+                out.add(item(rank, pp, vpp, bk++, true));
+            }
+            return out;
+        }
+
+        private static int[] item(int rank, int pp, int vpp, int k, boolean backward) {
+            int chunk = k % (pp * vpp) / pp;
+            if (backward) {
+                chunk = vpp - 1 - chunk;
+            }
+            int mb = k / (pp * vpp) * pp + k % pp;
+            return new int[]{chunk * pp + rank, mb, backward ? 1 : 0};
+        }
+
+        private TrainingStepResult result(SimulationResult sim) {
+            double step = sim.makespanNs() / 1e9;
+            long tokensPerStep = sc.batch().tokensPerStep();
+            double modelFlops = MegatronFlops.perToken(model, s, p.tp()).trainingFlops() * tokensPerStep;
+            double tflops = modelFlops / step / gpus / 1e12;
+            int busiest = 0;
+            for (int st = 0; st < p.pp(); st++) {
+                if (sim.computeBusyNs(st) > sim.computeBusyNs(busiest)) {
+                    busiest = st;
+                }
+            }
+            double compute = sim.computeBusyNs(busiest) / 1e9;
+            double streamBusy = sim.streamBusyNs(busiest, 0) / 1e9;
+            double exposed = Math.max(0, streamBusy - compute);
+            return new TrainingStepResult(step, tokensPerStep / step / gpus, tflops, peak == 0 ? 0 : tflops / peak,
+                    compute, exposed, Math.max(0, step - streamBusy), microBatches,
+                    moeLayerCount == 0 ? 1 : imbalanceSum / moeLayerCount, sim);
+        }
+
+        private double peak;
+
+        Builder withPeak(double peakTflops) {
+            this.peak = peakTflops;
+            return this;
+        }
+    }
+
+    /** Megatron's 1F1B order for one pipeline rank (visible for tests). */
+    static List<int[]> scheduleForTest(int rank, int pp, int vpp, int m) {
+        return Builder.schedule(rank, pp, vpp, m);
+    }
+
+    /** Runs one training step; {@code peakTflops} is the GPU's dense peak for the precision (for MFU). */
+    public static TrainingStepResult run(Scenario scenario, CostModel cost, double peakTflops, SimulationListener listener) {
+        if (scenario.workload() != Workload.TRAINING_STEP || scenario.model() == null || scenario.batch() == null) {
+            throw new IllegalArgumentException("scenario '" + scenario.name() + "' is not a training-step workload");
+        }
+        return new Builder(scenario, cost).withPeak(peakTflops).run(listener);
+    }
+}

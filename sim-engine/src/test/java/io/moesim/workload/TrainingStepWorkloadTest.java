@@ -1,0 +1,118 @@
+package io.moesim.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesim.accounting.MegatronFlops;
+import io.moesim.engine.SimulationListener;
+import io.moesim.engine.SimulationResult;
+import io.moesim.engine.Span;
+import io.moesim.model.ModelCatalog;
+import io.moesim.model.ModelSpec;
+import io.moesim.scenario.BatchSpec;
+import io.moesim.scenario.ClusterSpec;
+import io.moesim.scenario.Dispatcher;
+import io.moesim.scenario.MoeConfig;
+import io.moesim.scenario.ParallelLayout;
+import io.moesim.scenario.Precision;
+import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RoutingKind;
+import io.moesim.scenario.RoutingSpec;
+import io.moesim.scenario.Scenario;
+import io.moesim.scenario.StrategySpec;
+import io.moesim.scenario.Workload;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TrainingStepWorkloadTest {
+    private static final ModelSpec QWEN30 = ModelCatalog.builtIn().require("qwen3-30b-a3b");
+
+    private static Scenario scenario(ParallelLayout p, RoutingSpec routing, Recompute rc, int globalBatch) {
+        return new Scenario("t", Workload.TRAINING_STEP, QWEN30, ClusterSpec.of("fake", 4, 8), p,
+                new BatchSpec(4096, globalBatch, 1), Precision.BF16, rc,
+                new MoeConfig(Dispatcher.ALLTOALL, routing, null), StrategySpec.defaults(), null, null);
+    }
+
+    private static ParallelLayout layout(int tp, int pp, int vpp, int ep) {
+        return new ParallelLayout(tp, pp, vpp, 1, ep, 1, false, 1);
+    }
+
+    private static TrainingStepResult run(Scenario s) {
+        return TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, SimulationListener.NONE);
+    }
+
+    @Test
+    void gemmFlopsOfOnePipelineTimesReplicasMatchMegatronsCount() {
+        Scenario s = scenario(layout(2, 4, 1, 8), RoutingSpec.balanced(), Recompute.NONE, 64);
+        TrainingStepResult r = run(s);
+        double flops = 0;
+        for (Span span : r.simulation().spans()) {
+            flops += span.flops();
+        }
+        // One GPU per stage simulated; the other tp·dp = 8 GPUs of each stage do the same work.
+        double total = flops * 8;
+        double megatron = MegatronFlops.perToken(QWEN30, 4096, 2).trainingFlops() * s.batch().tokensPerStep();
+        assertThat(total / megatron).isBetween(0.97, 1.05);
+    }
+
+    @Test
+    void everyMicroBatchRunsForwardAndBackwardOnEveryVirtualStageOnce() {
+        for (int[] shape : new int[][]{{4, 1, 8}, {4, 2, 8}, {2, 3, 6}, {8, 4, 16}}) {
+            int pp = shape[0];
+            int vpp = shape[1];
+            int m = shape[2];
+            for (int rank = 0; rank < pp; rank++) {
+                List<int[]> order = TrainingStepWorkload.scheduleForTest(rank, pp, vpp, m);
+                assertThat(order).hasSize(2 * m * vpp);
+                Set<String> seen = new HashSet<>();
+                for (int[] item : order) {
+                    assertThat(item[0] % pp).isEqualTo(rank);
+                    String key = item[0] + "/" + item[1] + "/" + item[2];
+                    assertThat(seen.add(key)).as(key).isTrue();
+                    if (item[2] == 1) {
+                        assertThat(seen).contains(item[0] + "/" + item[1] + "/0");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void skewedRoutingIsSlowerAndMoreSoWithMoreSkew() {
+        ParallelLayout p = layout(1, 2, 1, 8);
+        double balanced = run(scenario(p, RoutingSpec.balanced(), Recompute.NONE, 32)).stepTimeSeconds();
+        double mild = run(scenario(p, new RoutingSpec(RoutingKind.ZIPF, 0.5, null, 7), Recompute.NONE, 32))
+                .stepTimeSeconds();
+        TrainingStepResult strongResult = run(scenario(p, new RoutingSpec(RoutingKind.ZIPF, 1.2, null, 7), Recompute.NONE, 32));
+        assertThat(mild).isGreaterThan(balanced);
+        assertThat(strongResult.stepTimeSeconds()).isGreaterThan(mild);
+        assertThat(strongResult.loadImbalance()).isGreaterThan(1.5);
+    }
+
+    @Test
+    void recomputeCostsTimeAndResultsAreDeterministic() {
+        ParallelLayout p = layout(2, 2, 2, 4);
+        TrainingStepResult none = run(scenario(p, RoutingSpec.balanced(), Recompute.NONE, 16));
+        TrainingStepResult selective = run(scenario(p, RoutingSpec.balanced(), Recompute.SELECTIVE, 16));
+        TrainingStepResult full = run(scenario(p, RoutingSpec.balanced(), Recompute.FULL, 16));
+        assertThat(selective.stepTimeSeconds()).isGreaterThan(none.stepTimeSeconds());
+        assertThat(full.stepTimeSeconds()).isGreaterThan(selective.stepTimeSeconds() * 1.2);
+        TrainingStepResult again = run(scenario(p, new RoutingSpec(RoutingKind.UNIFORM, 0, null, 3), Recompute.NONE, 16));
+        TrainingStepResult twice = run(scenario(p, new RoutingSpec(RoutingKind.UNIFORM, 0, null, 3), Recompute.NONE, 16));
+        assertThat(again.simulation().spans()).isEqualTo(twice.simulation().spans());
+    }
+
+    @Test
+    void metricsAreConsistent() {
+        Scenario s = scenario(layout(2, 4, 2, 8), RoutingSpec.balanced(), Recompute.SELECTIVE, 64);
+        TrainingStepResult r = run(s);
+        SimulationResult sim = r.simulation();
+        assertThat(r.stepTimeSeconds()).isEqualTo(sim.makespanNs() / 1e9);
+        assertThat(r.tokensPerSecondPerGpu()).isCloseTo(64 * 4096 / r.stepTimeSeconds() / 32, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(r.computeSeconds()).isLessThanOrEqualTo(r.stepTimeSeconds());
+        assertThat(r.pipelineBubbleSeconds()).isGreaterThan(0);
+        assertThat(r.microBatches()).isEqualTo(64 / 4); // dp = 32 / (tp 2 · pp 4)
+        assertThat(r.mfu()).isBetween(0.0, 1.0);
+    }
+}
