@@ -28,8 +28,7 @@ final class ScenarioSummary {
                         p.fsdp() ? ", fsdp" : "", p.zeroStage()));
                 int stages = p.virtualStages();
                 int layers = s.model().layers();
-                String split = layers % stages == 0 ? layers / stages + " layers per virtual stage"
-                        : "uneven: " + layers + " layers over " + stages + " virtual stages (embedding/loss counted as layers)";
+                String split = io.moesim.layout.PipelineSplit.describe(layers, stages);
                 out.println("pipeline   " + split);
                 long microBatches = s.batch().globalBatch() / ((long) s.batch().microBatch() * dp);
                 out.println(String.format(Locale.ROOT, "batch      seq %d, global %d, micro %d -> %d micro-batches per step, %d tokens per step",

@@ -17,6 +17,7 @@ import io.moesim.scenario.Scenario;
 import io.moesim.scenario.Workload;
 import io.moesim.workload.DispatchResult;
 import io.moesim.workload.DispatchWorkload;
+import io.moesim.workload.MemoryEstimate;
 import io.moesim.workload.TrainingStepResult;
 import io.moesim.workload.TrainingStepWorkload;
 import java.io.IOException;
@@ -101,7 +102,8 @@ final class SimulateCommand implements Callable<Integer> {
                 throw new BadArgumentException("--trace-ranks: " + e.getMessage());
             }
         }
-        TrainingStepResult r = TrainingStepWorkload.run(s, cost, peak, io.moesim.engine.SimulationListener.NONE);
+        TrainingStepResult r = TrainingStepWorkload.run(s, cost, peak, profile.gpu().hbmBytes(),
+                io.moesim.engine.SimulationListener.NONE);
         if (trace != null) {
             ChromeTrace.write(r.simulation(), ranks, trace);
         }
@@ -111,6 +113,7 @@ final class SimulateCommand implements Callable<Integer> {
             o.put("scenario", s.name()).put("workload", s.workload().id());
             o.put("stepTimeSeconds", round(r.stepTimeSeconds())).put("tokensPerSecondPerGpu", round(r.tokensPerSecondPerGpu()))
                     .put("modelTflopsPerGpu", round(r.modelTflopsPerGpu())).put("mfu", round(r.mfu()));
+            o.put("peakMemoryGiB", round(r.memory().peakGiB())).put("fitsInMemory", r.memory().fits());
             ObjectNode br = o.putObject("breakdown");
             br.put("computeSeconds", round(r.computeSeconds())).put("exposedCommSeconds", round(r.exposedCommSeconds()))
                     .put("pipelineBubbleSeconds", round(r.pipelineBubbleSeconds()));
@@ -122,6 +125,9 @@ final class SimulateCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "  busiest stage: compute %.2f s, exposed communication %.2f s, "
                     + "pipeline bubble %.2f s; %d micro-batches; load imbalance %.2f", r.computeSeconds(),
                     r.exposedCommSeconds(), r.pipelineBubbleSeconds(), r.microBatches(), r.loadImbalance()));
+            out.println(String.format(Locale.ROOT, "  memory: %.1f GiB per GPU on pipeline rank %d (%s the %.0f GiB of HBM)",
+                    r.memory().peakGiB(), r.memory().pipelineRank(), r.memory().fits() ? "fits" : "DOES NOT FIT",
+                    MemoryEstimate.gib(r.memory().hbmBytes())));
             if (trace != null) {
                 out.println("trace written to " + trace + " (one GPU per pipeline stage)");
             }

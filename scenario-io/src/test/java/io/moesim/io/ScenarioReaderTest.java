@@ -125,8 +125,8 @@ class ScenarioReaderTest {
     void layoutRulesAreReportedWithTheirFields() throws IOException {
         List<Problem> p = problems("""
                 {"model": "qwen3-235b-a22b", "cluster": {"gpu": "h100-sxm", "nodes": 32, "gpusPerNode": 8},
-                 "parallel": {"tp": 2, "pp": 8, "vpp": 5, "ep": 64},
-                 "batch": {"seqLen": 4096, "globalBatch": 100}}
+                 "parallel": {"tp": 2, "pp": 32, "vpp": 4, "ep": 64},
+                 "batch": {"seqLen": 4096, "globalBatch": 102}}
                 """);
         assertThat(p).extracting(Problem::field).containsExactlyInAnyOrder("parallel.ep", "batch.globalBatch",
                 "parallel.pp");

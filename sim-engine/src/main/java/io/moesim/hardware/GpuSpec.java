@@ -113,8 +113,11 @@ public record GpuSpec(String id, String name, String vendor, int smCount, double
                 nicsPerNode == null ? this.nicsPerNode : nicsPerNode, pcieGBps, kernelLaunchUs, commSmGBps);
     }
 
-    /** HBM capacity in bytes. */
+    /**
+     * HBM capacity in bytes. Vendors' HBM sizes are binary (an "80 GB" H100 has five 16 GiB stacks;
+     * {@code nvidia-smi} reports 81,559 MiB), so this is {@code hbmGB · 2^30}.
+     */
     public long hbmBytes() {
-        return (long) (hbmGB * 1e9);
+        return (long) (hbmGB * 1024 * 1024 * 1024);
     }
 }

@@ -21,9 +21,9 @@ import java.util.List;
  *   <li>experts divisible by {@code ep}; expert FFN divisible by {@code etp}; dense and shared FFN, heads
  *       and key/value heads divisible by {@code tp} (Megatron-Core divides them evenly).</li>
  *   <li>a dense model has {@code ep = etp = 1}.</li>
- *   <li>{@code vpp > 1} needs {@code pp > 1}; the layers split over {@code pp·vpp} virtual stages: evenly, or
- *       with the embedding and/or the loss counted as one layer each on the first/last stage (Megatron's
- *       {@code --account-for-embedding-in-pipeline-split} and {@code --account-for-loss-in-pipeline-split}).</li>
+ *   <li>{@code vpp > 1} needs {@code pp > 1}; the layers must fill {@code pp·vpp} virtual stages
+ *       ({@link io.moesim.layout.PipelineSplit}: evenly, with the embedding and/or loss counted as layers,
+ *       or unevenly with shorter first and last stages).</li>
  *   <li>{@code globalBatch} is a multiple of {@code microBatch·dp}.</li>
  *   <li>{@code seqLen} divisible by {@code tp} (sequence parallelism) and by {@code 2·cp} (load-balanced causal
  *       context parallelism).</li>
@@ -143,13 +143,9 @@ public final class ScenarioRules {
         if (stages == 1) {
             return;
         }
-        boolean even = layers % stages == 0;
-        boolean oneExtra = (layers + 1) % stages == 0;
-        boolean twoExtra = (layers + 2) % stages == 0 && layers >= stages - 2;
-        if (!(even || oneExtra || twoExtra)) {
-            out.add(new Violation("parallel.pp", layers + " layers cannot be split over pp*vpp = " + p.pp() + "*"
-                    + p.vpp() + " = " + stages + " virtual stages: the layer count, or the layer count plus the "
-                    + "embedding and/or loss counted as one layer each, must be a multiple of pp*vpp"));
+        if (!io.moesim.layout.PipelineSplit.possible(layers, stages)) {
+            out.add(new Violation("parallel.pp", layers + " layers cannot fill pp*vpp = " + p.pp() + "*" + p.vpp()
+                    + " = " + stages + " virtual stages (each needs at least one layer)"));
         }
     }
 

@@ -388,30 +388,8 @@ public final class TrainingStepWorkload {
 
         // ---- pipeline -----------------------------------------------------------------------------
 
-        /** Layers of each virtual stage, with Megatron's embedding/loss accounting for uneven splits. */
         int[][] split() {
-            int stages = p.virtualStages();
-            int layers = model.layers();
-            int[] count = new int[stages];
-            if (layers % stages == 0) {
-                java.util.Arrays.fill(count, layers / stages);
-            } else if ((layers + 1) % stages == 0) {
-                java.util.Arrays.fill(count, (layers + 1) / stages);
-                count[0]--;
-            } else {
-                java.util.Arrays.fill(count, (layers + 2) / stages);
-                count[0]--;
-                count[stages - 1]--;
-            }
-            int[][] out = new int[stages][];
-            int next = 0;
-            for (int v = 0; v < stages; v++) {
-                out[v] = new int[count[v]];
-                for (int i = 0; i < count[v]; i++) {
-                    out[v][i] = next++;
-                }
-            }
-            return out;
+            return splitLayers(model.layers(), p.virtualStages());
         }
 
         TrainingStepResult run(SimulationListener listener) {
@@ -692,17 +670,42 @@ public final class TrainingStepWorkload {
             double compute = sim.computeBusyNs(busiest) / 1e9;
             double streamBusy = sim.streamBusyNs(busiest, 0) / 1e9;
             double exposed = Math.max(0, streamBusy - compute);
+            double imbalance = moeLayerCount == 0 ? 1 : imbalanceSum / moeLayerCount;
             return new TrainingStepResult(step, tokensPerStep / step / gpus, tflops, peak == 0 ? 0 : tflops / peak,
-                    compute, exposed, Math.max(0, step - streamBusy), microBatches,
-                    moeLayerCount == 0 ? 1 : imbalanceSum / moeLayerCount, sim);
+                    compute, exposed, Math.max(0, step - streamBusy), microBatches, imbalance,
+                    MemoryModel.estimate(sc, hbmBytes, imbalance), sim);
         }
 
         private double peak;
+        private double hbmBytes;
 
-        Builder withPeak(double peakTflops) {
+        Builder withGpu(double peakTflops, double hbm) {
             this.peak = peakTflops;
+            this.hbmBytes = hbm;
             return this;
         }
+    }
+
+    /** Layers of each virtual stage ({@link io.moesim.layout.PipelineSplit}). */
+    static int[][] splitLayers(int layers, int stages) {
+        return io.moesim.layout.PipelineSplit.layers(layers, stages);
+    }
+
+    /**
+     * The mean over MoE layers of the busiest expert-parallel rank's routed tokens over the mean, as the
+     * simulation would draw it (1 for balanced routing and for dense models).
+     */
+    public static double routingImbalance(Scenario scenario, CostModel cost) {
+        Builder b = new Builder(scenario, cost);
+        if (!scenario.model().isMoe()) {
+            return 1;
+        }
+        for (int l = 0; l < scenario.model().layers(); l++) {
+            if (scenario.model().isMoeLayer(l)) {
+                b.moeForward(l);
+            }
+        }
+        return b.moeLayerCount == 0 ? 1 : b.imbalanceSum / b.moeLayerCount;
     }
 
     /** Megatron's 1F1B order for one pipeline rank (visible for tests). */
@@ -710,11 +713,17 @@ public final class TrainingStepWorkload {
         return Builder.schedule(rank, pp, vpp, m);
     }
 
-    /** Runs one training step; {@code peakTflops} is the GPU's dense peak for the precision (for MFU). */
-    public static TrainingStepResult run(Scenario scenario, CostModel cost, double peakTflops, SimulationListener listener) {
+    /**
+     * Runs one training step.
+     *
+     * @param peakTflops the GPU's dense peak for the training precision (for MFU)
+     * @param hbmBytes   the GPU's memory (for {@link MemoryEstimate#fits()})
+     */
+    public static TrainingStepResult run(Scenario scenario, CostModel cost, double peakTflops, double hbmBytes,
+                                         SimulationListener listener) {
         if (scenario.workload() != Workload.TRAINING_STEP || scenario.model() == null || scenario.batch() == null) {
             throw new IllegalArgumentException("scenario '" + scenario.name() + "' is not a training-step workload");
         }
-        return new Builder(scenario, cost).withPeak(peakTflops).run(listener);
+        return new Builder(scenario, cost).withGpu(peakTflops, hbmBytes).run(listener);
     }
 }

@@ -39,7 +39,7 @@ class TrainingStepWorkloadTest {
     }
 
     private static TrainingStepResult run(Scenario s) {
-        return TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, SimulationListener.NONE);
+        return TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE);
     }
 
     @Test
