@@ -30,6 +30,7 @@ class TrainingValidationTest {
             CliRun run = CliRun.of("simulate", VALIDATION.resolve("scenarios").resolve(f[0] + ".json").toString(), "--json");
             assertThat(run.exitCode()).as(f[0] + ": " + run.err()).isZero();
             JsonNode n = Json.mapper().readTree(run.out());
+            assertThat(n.get("fitsInMemory").asBoolean()).as(f[0] + " fits in memory").isTrue();
             double predicted = n.get(f[1]).asDouble();
             double reported = Double.parseDouble(f[2]);
             errors.add(Math.abs(predicted - reported) / reported);
@@ -37,5 +38,19 @@ class TrainingValidationTest {
         assertThat(errors).hasSize(9);
         errors.sort(Double::compare);
         assertThat(errors.get(4)).as("median relative error").isLessThanOrEqualTo(0.12);
+    }
+
+    @Test
+    void memoryCommandFlagsALayoutThatCannotFit() throws Exception {
+        CliRun run = CliRun.of("memory", Path.of("..", "examples", "deepseek-v3-h800x8-does-not-fit.json").toString(), "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode n = Json.mapper().readTree(run.out());
+        assertThat(n.get("fitsInMemory").asBoolean()).isFalse();
+        assertThat(n.get("breakdownGiB").get("weights").asDouble()).isGreaterThan(100);
+        CliRun text = CliRun.of("memory", VALIDATION.resolve("scenarios/qwen3-235b-h100x256-deepep.json").toString());
+        assertThat(text.out()).contains("fits the 80 GiB of h100-sxm").contains("optimizer (fp32 master + Adam)");
+        CliRun wrong = CliRun.of("memory", VALIDATION.resolve("scenarios/deepep-h800-ep8-normal.json").toString());
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.err()).contains("memory needs a training-step scenario");
     }
 }
