@@ -62,8 +62,10 @@ import java.util.SplittableRandom;
  * forward (Megatron's {@code --overlap-param-gather}).
  *
  * <h2>Not yet modelled</h2>
- * Megatron's 1F1B all-to-all overlap ({@code strategy.a2aOverlap}), memory, capacity factors and token
- * dropping, the MTP layers' schedule, and routing from trace files.
+ * Capacity factors and token dropping, the MTP layers' schedule, routing from trace files, and
+ * communication that holds SMs while it overlaps (only the overlapped EP exchange and gradient
+ * reduction do). With {@code strategy.a2aOverlap}, steady-state forward/backward pairs run interleaved
+ * with their expert-parallel exchange on a separate stream (Megatron-Core's 1F1B all-to-all overlap).
  */
 public final class TrainingStepWorkload {
     /** SMs an NCCL gradient reduce-scatter holds while it overlaps compute (assumption: 16 channels). */
@@ -456,6 +458,7 @@ public final class TrainingStepWorkload {
             }
             int[] lastBwdOfChunk = new int[stages];
             java.util.Arrays.fill(lastBwdOfChunk, -1);
+            boolean overlap = sc.strategy().a2aOverlap() && model.isMoe();
             while (remaining > 0) {
                 boolean progressed = false;
                 for (int st = 0; st < pp; st++) {
@@ -479,6 +482,43 @@ public final class TrainingStepWorkload {
                         }
                         if (lastOnStage[st] >= 0) {
                             deps.add(lastOnStage[st]);
+                        }
+                        if (overlap && !bwd && cursor[st] + 1 < perStage.get(st).size()
+                                && perStage.get(st).get(cursor[st] + 1)[2] == 1) {
+                            int[] nextItem = perStage.get(st).get(cursor[st] + 1);
+                            int vsB = nextItem[0];
+                            int mbB = nextItem[1];
+                            int depB = vsB == stages - 1 ? fwdEnd[vsB][mbB] : bwdSend[vsB + 1][mbB];
+                            boolean selfDep = vsB == vs && mbB == mb;
+                            if (!selfDep && depB != -1) {
+                                List<Op> fSeq = sequence(false, layersOf[vs], layerF, vs == 0, vs == stages - 1, embedNs,
+                                        logitsNs, logitsFlops, lossNs);
+                                List<Op> bSeq = sequence(true, layersOf[vsB], layerB, vsB == 0, vsB == stages - 1,
+                                        embedNs, logitsNs, logitsFlops, lossNs);
+                                List<Integer> depsB = new ArrayList<>();
+                                if (depB >= 0) {
+                                    depsB.add(depB);
+                                }
+                                if (lastOnStage[st] >= 0) {
+                                    depsB.add(lastOnStage[st]);
+                                }
+                                int[] ends = emitPair(g, st, fSeq, deps.stream().mapToInt(Integer::intValue).toArray(),
+                                        bSeq, depsB.stream().mapToInt(Integer::intValue).toArray(), mb, mbB);
+                                lastOnStage[st] = g.compute(st, 0, "join", Category.MEMORY, 0, 0, ends[0], ends[1]);
+                                fwdEnd[vs][mb] = ends[0];
+                                fwdSend[vs][mb] = vs == stages - 1 ? ends[0]
+                                        : g.transfer(st, 1, (vs + 1) % pp, 1, actBytes, "pp-send", Category.PP_COMM,
+                                        fabric.interNodeLatencyNs(), 0, ends[0]);
+                                bwdEnd[vsB][mbB] = ends[1];
+                                bwdSend[vsB][mbB] = vsB == 0 ? ends[1]
+                                        : g.transfer(st, 2, (vsB - 1 + pp) % pp, 2, actBytes, "pp-send-grad",
+                                        Category.PP_COMM, fabric.interNodeLatencyNs(), 0, ends[1]);
+                                lastBwdOfChunk[vsB] = ends[1];
+                                cursor[st] += 2;
+                                remaining -= 2;
+                                progressed = true;
+                                continue;
+                            }
                         }
                         int last = emitChunk(g, st, vs, mb, bwd, layersOf[vs], bwd ? layerB : layerF, deps,
                                 vs == 0, vs == stages - 1, embedNs, logitsNs, logitsFlops, lossNs);
@@ -553,8 +593,13 @@ public final class TrainingStepWorkload {
         private int emitChunk(TaskGraph.Builder g, int st, int vs, int mb, boolean bwd, int[] layers,
                               List<List<Op>> ops, List<Integer> deps, boolean first, boolean last, long embedNs,
                               long logitsNs, double logitsFlops, long lossNs) {
-            int prev = -1;
-            int[] initial = deps.stream().mapToInt(Integer::intValue).toArray();
+            List<Op> seq = sequence(bwd, layers, ops, first, last, embedNs, logitsNs, logitsFlops, lossNs);
+            return emitSequence(g, st, seq, deps.stream().mapToInt(Integer::intValue).toArray(), bwd, mb);
+        }
+
+        /** The ops of one chunk of one micro-batch, in execution order. */
+        private List<Op> sequence(boolean bwd, int[] layers, List<List<Op>> ops, boolean first, boolean last,
+                                  long embedNs, long logitsNs, double logitsFlops, long lossNs) {
             List<Op> seq = new ArrayList<>();
             if (!bwd && first) {
                 seq.add(new Op("embedding", Category.MEMORY, embedNs, 0, false));
@@ -580,6 +625,12 @@ public final class TrainingStepWorkload {
             if (bwd && first) {
                 seq.add(new Op("embedding-bwd", Category.MEMORY, embedNs * 2, 0, false));
             }
+            return seq;
+        }
+
+        /** Emits one op sequence on the compute stream; returns its last task. */
+        private int emitSequence(TaskGraph.Builder g, int st, List<Op> seq, int[] initial, boolean bwd, int mb) {
+            int prev = -1;
             // Consecutive compute ops merge into one task (fewer events); communication stays separate.
             long pendingNs = 0;
             double pendingFlops = 0;
@@ -615,6 +666,96 @@ public final class TrainingStepWorkload {
                         pendingCat == null ? Category.MEMORY : pendingCat, pendingNs, pendingFlops, prev, initial);
             }
             return prev;
+        }
+
+        /**
+         * Megatron-Core's 1F1B all-to-all overlap: a steady-state forward and backward of two micro-batches
+         * run interleaved, segment by segment; each chain's expert-parallel dispatch and combine run on a
+         * communication stream (holding their SMs) while the other chain computes. Tensor-parallel
+         * collectives stay on the compute stream. Returns the two chains' last tasks.
+         */
+        private int[] emitPair(TaskGraph.Builder g, int st, List<Op> fwd, int[] fwdDeps, List<Op> bwd, int[] bwdDeps,
+                               int mbF, int mbB) {
+            List<List<Op>> a = segments(fwd);
+            List<List<Op>> b = segments(bwd);
+            int[] prev = {-1, -1};
+            int[][] initial = {fwdDeps, bwdDeps};
+            int commSms = sc.moe().dispatcher() == Dispatcher.DEEPEP ? DispatchSpec.DEFAULT_COMM_SMS : DP_COMM_SMS;
+            int n = Math.max(a.size(), b.size());
+            for (int i = 0; i < n; i++) {
+                for (int chain = 0; chain < 2; chain++) {
+                    List<List<Op>> segs = chain == 0 ? a : b;
+                    int idx = (int) ((long) i * segs.size() / n);
+                    int next = (int) ((long) (i + 1) * segs.size() / n);
+                    for (int k = idx; k < next; k++) {
+                        for (Op o : segs.get(k)) {
+                            if (o.ns() == 0 && o.comm()) {
+                                continue;
+                            }
+                            int task;
+                            String name = (chain == 0 ? "fwd mb" + mbF : "bwd mb" + mbB) + " " + o.name();
+                            if (!o.comm()) {
+                                task = prev[chain] >= 0 ? g.compute(st, 0, name, o.category(), o.ns(), o.flops(), prev[chain])
+                                        : g.compute(st, 0, name, o.category(), o.ns(), o.flops(), initial[chain]);
+                            } else {
+                                boolean ep = o.category() == Category.EP_COMM;
+                                TaskGraph.Communication c = g.communication(name, o.category())
+                                        .participant(st, ep ? 4 : 0).latencyNs(o.ns()).smsHeld(ep ? Math.min(commSms, sms - 1) : 0);
+                                task = prev[chain] >= 0 ? c.add(prev[chain]) : c.add(initial[chain]);
+                            }
+                            prev[chain] = task;
+                        }
+                    }
+                }
+            }
+            for (int chain = 0; chain < 2; chain++) {
+                if (prev[chain] < 0) {
+                    prev[chain] = g.compute(st, 0, "empty", Category.MEMORY, 0, 0, initial[chain]);
+                }
+            }
+            return prev;
+        }
+
+        /** Splits a sequence after every expert-parallel op (merging runs of compute ops). */
+        private static List<List<Op>> segments(List<Op> seq) {
+            List<List<Op>> out = new ArrayList<>();
+            List<Op> cur = new ArrayList<>();
+            long ns = 0;
+            double flops = 0;
+            Category cat = null;
+            String name = null;
+            for (Op o : seq) {
+                if (!o.comm()) {
+                    if (cat == null) {
+                        cat = o.category();
+                        name = o.name();
+                    }
+                    if (o.category() == Category.GEMM) {
+                        cat = Category.GEMM;
+                    }
+                    ns += o.ns();
+                    flops += o.flops();
+                    continue;
+                }
+                if (cat != null) {
+                    cur.add(new Op(name, cat, ns, flops, false));
+                    cat = null;
+                    ns = 0;
+                    flops = 0;
+                }
+                cur.add(o);
+                if (o.category() == Category.EP_COMM) {
+                    out.add(cur);
+                    cur = new ArrayList<>();
+                }
+            }
+            if (cat != null) {
+                cur.add(new Op(name, cat, ns, flops, false));
+            }
+            if (!cur.isEmpty()) {
+                out.add(cur);
+            }
+            return out;
         }
 
         private static int addCompute(TaskGraph.Builder g, int st, String name, Category cat, long ns, double flops,
