@@ -102,6 +102,9 @@ final class SimulateCommand implements Callable<Integer> {
                 throw new BadArgumentException("--trace-ranks: " + e.getMessage());
             }
         }
+        for (String limitation : TrainingStepWorkload.limitations(s)) {
+            spec.commandLine().getErr().println("warning: " + limitation);
+        }
         TrainingStepResult r = TrainingStepWorkload.run(s, cost, peak, profile.gpu().hbmBytes(),
                 io.moesim.engine.SimulationListener.NONE);
         if (trace != null) {

@@ -833,6 +833,32 @@ public final class TrainingStepWorkload {
     }
 
     /**
+     * Parts of a valid scenario this version simulates only approximately or not at all, one sentence
+     * each, for the CLI to print as warnings (empty when everything is modelled).
+     */
+    public static List<String> limitations(Scenario sc) {
+        List<String> out = new ArrayList<>();
+        if (sc.moe().capacityFactor() != null) {
+            out.add("moe.capacityFactor " + sc.moe().capacityFactor() + " is not modelled yet: simulated dropless");
+        }
+        if (sc.moe().routing().kind() == RoutingKind.TRACE) {
+            out.add("routing from a trace file is not modelled yet: simulated as balanced");
+        }
+        if (sc.parallel().cp() > 1) {
+            out.add("context-parallel communication (cp = " + sc.parallel().cp() + ") is not modelled yet: only the "
+                    + "compute split is");
+        }
+        if (sc.parallel().fsdp() || sc.parallel().zeroStage() >= 3) {
+            out.add("FSDP / ZeRO-3 parameter all-gathers are not simulated (memory sharding is)");
+        }
+        if (sc.model().mtpLayers() > 0) {
+            out.add("the model's " + sc.model().mtpLayers() + " MTP layer(s) are not in the simulated schedule "
+                    + "(they are in the FLOP count)");
+        }
+        return out;
+    }
+
+    /**
      * The mean over MoE layers of the busiest expert-parallel rank's routed tokens over the mean, as the
      * simulation would draw it (1 for balanced routing and for dense models).
      */
