@@ -1,0 +1,206 @@
+package io.moesim.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.moesim.cost.CostModel;
+import io.moesim.io.InputException;
+import io.moesim.io.Json;
+import io.moesim.io.ScenarioReader;
+import io.moesim.model.ModelCatalog;
+import io.moesim.profiles.HardwareProfile;
+import io.moesim.profiles.ProfileException;
+import io.moesim.scenario.DataType;
+import io.moesim.scenario.Precision;
+import io.moesim.scenario.Scenario;
+import io.moesim.scenario.Workload;
+import io.moesim.workload.DispatchResult;
+import io.moesim.workload.DispatchWorkload;
+import io.moesim.workload.TrainingStepResult;
+import io.moesim.workload.TrainingStepWorkload;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code moe-sim validate [--cases FILE] [--json] [--max-median-error X]}: simulates every published case
+ * and compares with what was reported.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Simulates every published case (validation/published-runs.csv, scenario files in scenarios/",
+                "beside it) and prints reported vs predicted with the relative error, and the median and worst error."})
+final class ValidateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--cases", paramLabel = "FILE", defaultValue = "validation/published-runs.csv",
+            description = "cases CSV (default: ${DEFAULT-VALUE})")
+    Path cases;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Option(names = "--max-median-error", paramLabel = "X",
+            description = "exit 1 when the median relative error exceeds X (e.g. 0.12)")
+    Double maxMedianError;
+
+    /** One compared figure. */
+    record Row(String caseId, String metric, double reported, String unit, Double predicted, String note) {
+        Double error() {
+            return predicted == null ? null : (predicted - reported) / reported;
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException, InputException, ProfileException {
+        List<CSVRecord> records = readCases();
+        Path scenarios = cases.toAbsolutePath().getParent().resolve("scenarios");
+        Map<String, Map<String, Double>> results = new HashMap<>();
+        Map<String, String> skipped = new HashMap<>();
+        List<Row> rows = new ArrayList<>();
+        for (CSVRecord r : records) {
+            String id = r.get("case");
+            String metric = r.get("metric");
+            double reported;
+            try {
+                reported = Double.parseDouble(r.get("reported"));
+            } catch (NumberFormatException e) {
+                throw new BadArgumentException(cases + ":" + (r.getRecordNumber() + 1) + ": reported: expected a number, got \""
+                        + r.get("reported") + "\"");
+            }
+            if (!results.containsKey(id) && !skipped.containsKey(id)) {
+                Path file = scenarios.resolve(id + ".json");
+                Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(file);
+                Map<String, Double> m = simulate(s, file);
+                if (m == null) {
+                    skipped.put(id, s.workload().id() + " workload not simulated yet");
+                } else {
+                    results.put(id, m);
+                }
+            }
+            Map<String, Double> m = results.get(id);
+            Double predicted = m == null ? null : m.get(metric);
+            String note = m == null ? skipped.get(id) : predicted == null ? "metric not produced" : "";
+            rows.add(new Row(id, metric, reported, r.get("unit"), predicted, note));
+        }
+        List<Double> errors = new ArrayList<>();
+        for (Row row : rows) {
+            if (row.error() != null) {
+                errors.add(Math.abs(row.error()));
+            }
+        }
+        errors.sort(Double::compare);
+        double median = errors.isEmpty() ? Double.NaN : errors.size() % 2 == 1 ? errors.get(errors.size() / 2)
+                : (errors.get(errors.size() / 2 - 1) + errors.get(errors.size() / 2)) / 2;
+        double worst = errors.isEmpty() ? Double.NaN : errors.get(errors.size() - 1);
+        print(rows, errors.size(), median, worst);
+        if (maxMedianError != null && !(median <= maxMedianError)) {
+            spec.commandLine().getErr().println(String.format(Locale.ROOT,
+                    "moe-sim: median relative error %.1f%% exceeds --max-median-error %.1f%%", median * 100,
+                    maxMedianError * 100));
+            return ExitCodes.INTERNAL_ERROR;
+        }
+        return ExitCodes.OK;
+    }
+
+    private List<CSVRecord> readCases() throws IOException {
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+        try (Reader in = Files.newBufferedReader(cases); CSVParser p = CSVParser.builder().setReader(in).setFormat(format).get()) {
+            for (String col : List.of("case", "metric", "reported", "unit")) {
+                if (!p.getHeaderMap().containsKey(col)) {
+                    throw new BadArgumentException(cases + ":1: missing column '" + col + "'");
+                }
+            }
+            return p.getRecords();
+        } catch (NoSuchFileException e) {
+            throw new BadArgumentException(cases + ": not found (run from the project root or pass --cases FILE)");
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            throw new BadArgumentException(cases + ": malformed CSV: " + e.getMessage());
+        }
+    }
+
+    /** The metrics a scenario produces, or null when its workload is not simulated in this build. */
+    static Map<String, Double> simulate(Scenario s, Path file) throws ProfileException {
+        CostModel cost = SimulateCommand.costModel(s.cluster(), file);
+        Map<String, Double> m = new HashMap<>();
+        if (s.workload() == Workload.DISPATCH) {
+            DispatchResult r = DispatchWorkload.run(s, cost, io.moesim.engine.SimulationListener.NONE);
+            m.put("dispatchTimeUs", r.dispatchTimeUs());
+            m.put("combineTimeUs", r.combineTimeUs());
+            m.put("dispatchGBps", r.dispatchGBps());
+            m.put("combineGBps", r.combineGBps());
+            return m;
+        }
+        if (s.workload() == Workload.TRAINING_STEP) {
+            HardwareProfile profile = ScenarioReader.resolveProfile(s.cluster().gpu(), file);
+            double peak = profile.gpu().peakTflops().getOrDefault(
+                    s.precision() == Precision.FP8 ? DataType.FP8 : DataType.BF16, 0.0);
+            TrainingStepResult r = TrainingStepWorkload.run(s, cost, peak, profile.gpu().hbmBytes(),
+                    io.moesim.engine.SimulationListener.NONE);
+            m.put("stepTimeSeconds", r.stepTimeSeconds());
+            m.put("modelTflopsPerGpu", r.modelTflopsPerGpu());
+            m.put("tokensPerSecondPerGpu", r.tokensPerSecondPerGpu());
+            m.put("mfu", r.mfu());
+            m.put("peakMemoryGiB", r.memory().peakGiB());
+            return m;
+        }
+        return null;
+    }
+
+    private void print(List<Row> rows, int compared, double median, double worst) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode o = Json.mapper().createObjectNode();
+            ArrayNode arr = o.putArray("cases");
+            for (Row r : rows) {
+                ObjectNode n = arr.addObject();
+                n.put("case", r.caseId()).put("metric", r.metric()).put("unit", r.unit()).put("reported", r.reported());
+                if (r.predicted() != null) {
+                    n.put("predicted", round(r.predicted())).put("relativeError", round(r.error()));
+                } else {
+                    n.put("note", r.note());
+                }
+            }
+            ObjectNode sum = o.putObject("summary");
+            sum.put("rows", rows.size()).put("compared", compared);
+            if (compared > 0) {
+                sum.put("medianAbsRelativeError", round(median)).put("maxAbsRelativeError", round(worst));
+            }
+            out.print(Json.pretty(o));
+            return;
+        }
+        Table t = new Table("case", "metric", ">reported", ">predicted", ">error", "note");
+        for (Row r : rows) {
+            t.row(r.caseId(), r.metric(), num(r.reported()) + " " + r.unit(),
+                    r.predicted() == null ? "-" : num(r.predicted()),
+                    r.error() == null ? "-" : String.format(Locale.ROOT, "%+.1f%%", r.error() * 100), r.note());
+        }
+        t.print(out);
+        out.println();
+        out.println(String.format(Locale.ROOT, "%d of %d figures compared; median |error| %.1f%%, worst %.1f%%",
+                compared, rows.size(), median * 100, worst * 100));
+    }
+
+    private static String num(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10000.0) / 10000.0;
+    }
+}
