@@ -18,6 +18,8 @@ import io.moesim.scenario.Workload;
 import io.moesim.workload.DispatchResult;
 import io.moesim.workload.DispatchWorkload;
 import io.moesim.workload.MemoryEstimate;
+import io.moesim.workload.MoeLayerResult;
+import io.moesim.workload.MoeLayerWorkload;
 import io.moesim.workload.TrainingStepResult;
 import io.moesim.workload.TrainingStepWorkload;
 import java.io.IOException;
@@ -63,6 +65,9 @@ final class SimulateCommand implements Callable<Integer> {
         if (s.workload() == Workload.TRAINING_STEP) {
             return trainingStep(s);
         }
+        if (s.workload() == Workload.MOE_LAYER) {
+            return moeLayer(s);
+        }
         if (s.workload() != Workload.DISPATCH) {
             if (!json) {
                 ScenarioSummary.print(s, spec.commandLine().getOut());
@@ -85,6 +90,35 @@ final class SimulateCommand implements Callable<Integer> {
             ChromeTrace.write(r.simulation(), ranks, trace);
         }
         print(s, r);
+        return ExitCodes.OK;
+    }
+
+    private int moeLayer(Scenario s) throws ProfileException, IOException {
+        CostModel cost = costModel(s.cluster(), file);
+        BitSet ranks = null;
+        if (trace != null) {
+            try {
+                ranks = ChromeTrace.ranks(traceRanks, 1);
+            } catch (IllegalArgumentException e) {
+                throw new BadArgumentException("--trace-ranks: " + e.getMessage());
+            }
+        }
+        MoeLayerResult r = MoeLayerWorkload.run(s, cost, io.moesim.engine.SimulationListener.NONE);
+        if (trace != null) {
+            ChromeTrace.write(r.simulation(), ranks, trace);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode o = Json.mapper().createObjectNode();
+            o.put("scenario", s.name()).put("workload", s.workload().id());
+            o.put("layerTimeMs", round(r.layerTimeMs())).put("exposedCommMs", round(r.exposedCommMs()))
+                    .put("computeMs", round(r.computeMs())).put("chunks", r.chunks()).put("commSms", r.commSms());
+            out.print(Json.pretty(o));
+        } else {
+            out.println(String.format(Locale.ROOT, "%s: MoE layer forward %.3f ms (compute %.3f ms, exposed communication "
+                    + "%.3f ms; %s)", s.name(), r.layerTimeMs(), r.computeMs(), r.exposedCommMs(),
+                    r.chunks() > 1 ? r.chunks() + " overlapped chunks, " + r.commSms() + " communication SMs" : "no overlap"));
+        }
         return ExitCodes.OK;
     }
 

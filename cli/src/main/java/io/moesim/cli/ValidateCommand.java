@@ -146,6 +146,13 @@ final class ValidateCommand implements Callable<Integer> {
             m.put("combineGBps", r.combineGBps());
             return m;
         }
+        if (s.workload() == Workload.MOE_LAYER) {
+            var r = io.moesim.workload.MoeLayerWorkload.run(s, cost, io.moesim.engine.SimulationListener.NONE);
+            m.put("layerTimeMs", r.layerTimeMs());
+            m.put("exposedCommMs", r.exposedCommMs());
+            m.put("computeMs", r.computeMs());
+            return m;
+        }
         if (s.workload() == Workload.TRAINING_STEP) {
             HardwareProfile profile = ScenarioReader.resolveProfile(s.cluster().gpu(), file);
             double peak = profile.gpu().peakTflops().getOrDefault(

@@ -114,10 +114,20 @@ class CliTest {
     }
 
     @Test
-    void simulateSaysWhichWorkloadsAreNotInThisBuild() {
-        CliRun run = CliRun.of("simulate", VALIDATION.resolve("flux-comet-h800-tp8-e32-top4.json").toString());
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("the scenario is valid").contains("moe-layer");
+    void simulateRunsAMoeLayerWithAndWithoutOverlap() throws Exception {
+        CliRun comet = CliRun.of("simulate", VALIDATION.resolve("flux-comet-h800-tp8-e32-top4.json").toString(), "--json");
+        assertThat(comet.exitCode()).as(comet.err()).isZero();
+        JsonNode c = Json.mapper().readTree(comet.out());
+        Path megatron = dir.resolve("megatron.json");
+        Files.writeString(megatron, Files.readString(VALIDATION.resolve("flux-comet-h800-tp8-e32-top4.json"))
+                .replace("\"comet\"", "\"megatron\""));
+        JsonNode m = Json.mapper().readTree(CliRun.of("simulate", megatron.toString(), "--json").out());
+        assertThat(c.get("chunks").asInt()).isEqualTo(8);
+        assertThat(m.get("chunks").asInt()).isEqualTo(1);
+        assertThat(c.get("layerTimeMs").asDouble()).isLessThan(m.get("layerTimeMs").asDouble());
+        assertThat(m.get("exposedCommMs").asDouble()).isGreaterThan(c.get("exposedCommMs").asDouble());
+        assertThat(m.get("layerTimeMs").asDouble()).isCloseTo(m.get("computeMs").asDouble() + m.get("exposedCommMs").asDouble(),
+                org.assertj.core.data.Offset.offset(1e-3));
     }
 
     @Test

@@ -22,18 +22,12 @@ class ValidateCommandTest {
         JsonNode n = Json.mapper().readTree(run.out());
         assertThat(n.get("cases")).hasSize(18);
         JsonNode summary = n.get("summary");
-        assertThat(summary.get("compared").asInt()).isEqualTo(17);
+        assertThat(summary.get("compared").asInt()).isEqualTo(18);
         assertThat(summary.get("medianAbsRelativeError").asDouble()).isLessThan(0.12);
-        boolean moeLayerNoted = false;
         for (JsonNode c : n.get("cases")) {
-            if (c.get("case").asText().startsWith("flux-")) {
-                moeLayerNoted = c.get("note").asText().contains("moe-layer workload not simulated yet");
-            } else {
-                double rel = (c.get("predicted").asDouble() - c.get("reported").asDouble()) / c.get("reported").asDouble();
-                assertThat(c.get("relativeError").asDouble()).isCloseTo(rel, org.assertj.core.data.Offset.offset(1e-3));
-            }
+            double rel = (c.get("predicted").asDouble() - c.get("reported").asDouble()) / c.get("reported").asDouble();
+            assertThat(c.get("relativeError").asDouble()).isCloseTo(rel, org.assertj.core.data.Offset.offset(1e-3));
         }
-        assertThat(moeLayerNoted).isTrue();
     }
 
     @Test
