@@ -44,7 +44,7 @@ final class MemoryCommand implements Callable<Integer> {
             throw new BadArgumentException(file + ": workload: memory needs a training-step scenario, got " + s.workload().id());
         }
         HardwareProfile profile = ScenarioReader.resolveProfile(s.cluster().gpu(), file);
-        CostModel cost = SimulateCommand.costModel(s.cluster(), file);
+        CostModel cost = Workloads.costModel(s.cluster(), file);
         double imbalance = TrainingStepWorkload.routingImbalance(s, cost);
         MemoryEstimate m = MemoryModel.estimate(s, profile.gpu().hbmBytes(), imbalance);
         PrintWriter out = spec.commandLine().getOut();

@@ -1,25 +1,17 @@
 package io.moesim.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.moesim.cost.CostModel;
 import io.moesim.engine.SimulationResult;
-import io.moesim.hardware.GpuSpec;
 import io.moesim.io.ChromeTrace;
 import io.moesim.io.InputException;
 import io.moesim.io.Json;
 import io.moesim.io.ScenarioReader;
 import io.moesim.model.ModelCatalog;
-import io.moesim.profiles.HardwareProfile;
 import io.moesim.profiles.ProfileException;
-import io.moesim.profiles.cost.ProfileCostModel;
-import io.moesim.scenario.ClusterSpec;
 import io.moesim.scenario.Scenario;
-import io.moesim.scenario.Workload;
 import io.moesim.workload.DispatchResult;
-import io.moesim.workload.DispatchWorkload;
 import io.moesim.workload.MemoryEstimate;
 import io.moesim.workload.MoeLayerResult;
-import io.moesim.workload.MoeLayerWorkload;
 import io.moesim.workload.TrainingStepResult;
 import io.moesim.workload.TrainingStepWorkload;
 import java.io.IOException;
@@ -35,14 +27,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code moe-sim simulate FILE [--json] [--trace OUT.json [--trace-ranks R]]}: simulates one scenario.
- * The {@code dispatch} workload runs on the discrete-event engine; {@code training-step} and
- * {@code moe-layer} arrive in the next releases (the scenario is validated, then the command exits 1
- * saying so).
+ * {@code moe-sim simulate FILE [--json] [--trace OUT.json [--trace-ranks R]]}: simulates one scenario on
+ * the discrete-event engine — a training step, one MoE layer, or one expert-parallel dispatch — and
+ * optionally writes its Chrome trace.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Simulates one scenario. Workloads in this build: dispatch (one DeepEP-style EP dispatch +",
-                "combine). training-step and moe-layer are validated but not simulated yet."})
+        description = {"Simulates one scenario: a training step (step time, throughput, MFU, breakdown, memory), one",
+                "MoE layer (layer time, exposed communication), or one DeepEP-style dispatch + combine (bandwidth)."})
 final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -62,51 +53,53 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InputException, ProfileException, IOException {
         Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(file);
-        if (s.workload() == Workload.TRAINING_STEP) {
-            return trainingStep(s);
-        }
-        if (s.workload() == Workload.MOE_LAYER) {
-            return moeLayer(s);
-        }
-        if (s.workload() != Workload.DISPATCH) {
-            if (!json) {
-                ScenarioSummary.print(s, spec.commandLine().getOut());
+        SimulationResult sim;
+        switch (s.workload()) {
+            case TRAINING_STEP -> {
+                for (String limitation : TrainingStepWorkload.limitations(s)) {
+                    spec.commandLine().getErr().println("warning: " + limitation);
+                }
+                BitSet ranks = traceRanks(s.parallel().pp());
+                TrainingStepResult r = Workloads.trainingStep(s, file);
+                sim = r.simulation();
+                writeTrace(sim, ranks);
+                print(s, r);
             }
-            spec.commandLine().getErr().println("moe-sim: the scenario is valid, but this build simulates only the dispatch "
-                    + "workload; " + s.workload().id() + " arrives with the training-step release.");
-            return ExitCodes.INTERNAL_ERROR;
-        }
-        CostModel cost = costModel(s.cluster(), file);
-        BitSet ranks = null;
-        if (trace != null) {
-            try {
-                ranks = ChromeTrace.ranks(traceRanks, s.parallel().ep());
-            } catch (IllegalArgumentException e) {
-                throw new BadArgumentException("--trace-ranks: " + e.getMessage());
+            case MOE_LAYER -> {
+                BitSet ranks = traceRanks(1);
+                MoeLayerResult r = Workloads.moeLayer(s, file);
+                writeTrace(r.simulation(), ranks);
+                print(s, r);
+            }
+            default -> {
+                BitSet ranks = traceRanks(s.parallel().ep());
+                DispatchResult r = Workloads.dispatch(s, file);
+                writeTrace(r.simulation(), ranks);
+                print(s, r);
             }
         }
-        DispatchResult r = DispatchWorkload.run(s, cost, io.moesim.engine.SimulationListener.NONE);
-        if (trace != null) {
-            ChromeTrace.write(r.simulation(), ranks, trace);
-        }
-        print(s, r);
         return ExitCodes.OK;
     }
 
-    private int moeLayer(Scenario s) throws ProfileException, IOException {
-        CostModel cost = costModel(s.cluster(), file);
-        BitSet ranks = null;
-        if (trace != null) {
-            try {
-                ranks = ChromeTrace.ranks(traceRanks, 1);
-            } catch (IllegalArgumentException e) {
-                throw new BadArgumentException("--trace-ranks: " + e.getMessage());
-            }
+    /** The GPUs to keep in the trace (checked before simulating), or null without --trace. */
+    private BitSet traceRanks(int gpus) {
+        if (trace == null) {
+            return null;
         }
-        MoeLayerResult r = MoeLayerWorkload.run(s, cost, io.moesim.engine.SimulationListener.NONE);
-        if (trace != null) {
-            ChromeTrace.write(r.simulation(), ranks, trace);
+        try {
+            return ChromeTrace.ranks(traceRanks, gpus);
+        } catch (IllegalArgumentException e) {
+            throw new BadArgumentException("--trace-ranks: " + e.getMessage());
         }
+    }
+
+    private void writeTrace(SimulationResult sim, BitSet ranks) throws IOException {
+        if (trace != null) {
+            ChromeTrace.write(sim, ranks, trace);
+        }
+    }
+
+    private void print(Scenario s, MoeLayerResult r) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode o = Json.mapper().createObjectNode();
@@ -114,36 +107,15 @@ final class SimulateCommand implements Callable<Integer> {
             o.put("layerTimeMs", round(r.layerTimeMs())).put("exposedCommMs", round(r.exposedCommMs()))
                     .put("computeMs", round(r.computeMs())).put("chunks", r.chunks()).put("commSms", r.commSms());
             out.print(Json.pretty(o));
-        } else {
-            out.println(String.format(Locale.ROOT, "%s: MoE layer forward %.3f ms (compute %.3f ms, exposed communication "
-                    + "%.3f ms; %s)", s.name(), r.layerTimeMs(), r.computeMs(), r.exposedCommMs(),
-                    r.chunks() > 1 ? r.chunks() + " overlapped chunks, " + r.commSms() + " communication SMs" : "no overlap"));
+            return;
         }
-        return ExitCodes.OK;
+        out.println(String.format(Locale.ROOT, "%s: MoE layer forward %.3f ms (compute %.3f ms, exposed communication "
+                + "%.3f ms; %s)", s.name(), r.layerTimeMs(), r.computeMs(), r.exposedCommMs(),
+                r.chunks() > 1 ? r.chunks() + " overlapped chunks, " + r.commSms() + " communication SMs" : "no overlap"));
+        traceNote(out, "one representative GPU");
     }
 
-    private int trainingStep(Scenario s) throws ProfileException, IOException {
-        HardwareProfile profile = ScenarioReader.resolveProfile(s.cluster().gpu(), file);
-        CostModel cost = costModel(s.cluster(), file);
-        double peak = profile.gpu().peakTflops().getOrDefault(
-                s.precision() == io.moesim.scenario.Precision.FP8 ? io.moesim.scenario.DataType.FP8
-                        : io.moesim.scenario.DataType.BF16, 0.0);
-        BitSet ranks = null;
-        if (trace != null) {
-            try {
-                ranks = ChromeTrace.ranks(traceRanks, s.parallel().pp());
-            } catch (IllegalArgumentException e) {
-                throw new BadArgumentException("--trace-ranks: " + e.getMessage());
-            }
-        }
-        for (String limitation : TrainingStepWorkload.limitations(s)) {
-            spec.commandLine().getErr().println("warning: " + limitation);
-        }
-        TrainingStepResult r = TrainingStepWorkload.run(s, cost, peak, profile.gpu().hbmBytes(),
-                io.moesim.engine.SimulationListener.NONE);
-        if (trace != null) {
-            ChromeTrace.write(r.simulation(), ranks, trace);
-        }
+    private void print(Scenario s, TrainingStepResult r) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode o = Json.mapper().createObjectNode();
@@ -156,27 +128,23 @@ final class SimulateCommand implements Callable<Integer> {
                     .put("pipelineBubbleSeconds", round(r.pipelineBubbleSeconds()));
             o.put("microBatches", r.microBatches()).put("loadImbalance", round(r.loadImbalance()));
             out.print(Json.pretty(o));
-        } else {
-            out.println(String.format(Locale.ROOT, "%s: step %.2f s, %.0f tokens/s/GPU, %.1f model TFLOPS/GPU (MFU %.1f%%)",
-                    s.name(), r.stepTimeSeconds(), r.tokensPerSecondPerGpu(), r.modelTflopsPerGpu(), r.mfu() * 100));
-            out.println(String.format(Locale.ROOT, "  busiest stage: compute %.2f s, exposed communication %.2f s, "
-                    + "pipeline bubble %.2f s; %d micro-batches; load imbalance %.2f", r.computeSeconds(),
-                    r.exposedCommSeconds(), r.pipelineBubbleSeconds(), r.microBatches(), r.loadImbalance()));
-            out.println(String.format(Locale.ROOT, "  memory: %.1f GiB per GPU on pipeline rank %d (%s the %.0f GiB of HBM)",
-                    r.memory().peakGiB(), r.memory().pipelineRank(), r.memory().fits() ? "fits" : "DOES NOT FIT",
-                    MemoryEstimate.gib(r.memory().hbmBytes())));
-            if (trace != null) {
-                out.println("trace written to " + trace + " (one GPU per pipeline stage)");
-            }
+            return;
         }
-        return ExitCodes.OK;
+        out.println(String.format(Locale.ROOT, "%s: step %.2f s, %.0f tokens/s/GPU, %.1f model TFLOPS/GPU (MFU %.1f%%)",
+                s.name(), r.stepTimeSeconds(), r.tokensPerSecondPerGpu(), r.modelTflopsPerGpu(), r.mfu() * 100));
+        out.println(String.format(Locale.ROOT, "  busiest stage: compute %.2f s, exposed communication %.2f s, "
+                + "pipeline bubble %.2f s; %d micro-batches; load imbalance %.2f", r.computeSeconds(),
+                r.exposedCommSeconds(), r.pipelineBubbleSeconds(), r.microBatches(), r.loadImbalance()));
+        out.println(String.format(Locale.ROOT, "  memory: %.1f GiB per GPU on pipeline rank %d (%s the %.0f GiB of HBM)",
+                r.memory().peakGiB(), r.memory().pipelineRank(), r.memory().fits() ? "fits" : "DOES NOT FIT",
+                MemoryEstimate.gib(r.memory().hbmBytes())));
+        traceNote(out, "one GPU per pipeline stage");
     }
 
-    /** The scenario's GPU profile (resolved like the reader does) with its link overrides applied. */
-    static CostModel costModel(ClusterSpec cluster, Path scenarioFile) throws ProfileException {
-        HardwareProfile p = ScenarioReader.resolveProfile(cluster.gpu(), scenarioFile);
-        GpuSpec gpu = p.gpu().withLinks(cluster.nvlinkGBps(), cluster.nicGBps(), cluster.nicsPerNode());
-        return ProfileCostModel.of(new HardwareProfile(gpu, p.provenance(), p.date(), p.notes(), p.tables()));
+    private void traceNote(PrintWriter out, String what) {
+        if (trace != null) {
+            out.println("trace written to " + trace + " (" + what + ")");
+        }
     }
 
     private void print(Scenario s, DispatchResult r) {

@@ -2,21 +2,15 @@ package io.moesim.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.moesim.cost.CostModel;
 import io.moesim.io.InputException;
 import io.moesim.io.Json;
 import io.moesim.io.ScenarioReader;
 import io.moesim.model.ModelCatalog;
-import io.moesim.profiles.HardwareProfile;
 import io.moesim.profiles.ProfileException;
-import io.moesim.scenario.DataType;
-import io.moesim.scenario.Precision;
 import io.moesim.scenario.Scenario;
-import io.moesim.scenario.Workload;
 import io.moesim.workload.DispatchResult;
-import io.moesim.workload.DispatchWorkload;
+import io.moesim.workload.MoeLayerResult;
 import io.moesim.workload.TrainingStepResult;
-import io.moesim.workload.TrainingStepWorkload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
@@ -71,7 +65,6 @@ final class ValidateCommand implements Callable<Integer> {
         List<CSVRecord> records = readCases();
         Path scenarios = cases.toAbsolutePath().getParent().resolve("scenarios");
         Map<String, Map<String, Double>> results = new HashMap<>();
-        Map<String, String> skipped = new HashMap<>();
         List<Row> rows = new ArrayList<>();
         for (CSVRecord r : records) {
             String id = r.get("case");
@@ -83,19 +76,14 @@ final class ValidateCommand implements Callable<Integer> {
                 throw new BadArgumentException(cases + ":" + (r.getRecordNumber() + 1) + ": reported: expected a number, got \""
                         + r.get("reported") + "\"");
             }
-            if (!results.containsKey(id) && !skipped.containsKey(id)) {
+            if (!results.containsKey(id)) {
                 Path file = scenarios.resolve(id + ".json");
                 Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(file);
-                Map<String, Double> m = simulate(s, file);
-                if (m == null) {
-                    skipped.put(id, s.workload().id() + " workload not simulated yet");
-                } else {
-                    results.put(id, m);
-                }
+                results.put(id, simulate(s, file));
             }
             Map<String, Double> m = results.get(id);
             Double predicted = m == null ? null : m.get(metric);
-            String note = m == null ? skipped.get(id) : predicted == null ? "metric not produced" : "";
+            String note = predicted == null ? "metric not produced" : "";
             rows.add(new Row(id, metric, reported, r.get("unit"), predicted, note));
         }
         List<Double> errors = new ArrayList<>();
@@ -134,39 +122,33 @@ final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    /** The metrics a scenario produces, or null when its workload is not simulated in this build. */
+    /** The metrics a scenario's simulation produces. */
     static Map<String, Double> simulate(Scenario s, Path file) throws ProfileException {
-        CostModel cost = SimulateCommand.costModel(s.cluster(), file);
         Map<String, Double> m = new HashMap<>();
-        if (s.workload() == Workload.DISPATCH) {
-            DispatchResult r = DispatchWorkload.run(s, cost, io.moesim.engine.SimulationListener.NONE);
-            m.put("dispatchTimeUs", r.dispatchTimeUs());
-            m.put("combineTimeUs", r.combineTimeUs());
-            m.put("dispatchGBps", r.dispatchGBps());
-            m.put("combineGBps", r.combineGBps());
-            return m;
+        switch (s.workload()) {
+            case DISPATCH -> {
+                DispatchResult r = Workloads.dispatch(s, file);
+                m.put("dispatchTimeUs", r.dispatchTimeUs());
+                m.put("combineTimeUs", r.combineTimeUs());
+                m.put("dispatchGBps", r.dispatchGBps());
+                m.put("combineGBps", r.combineGBps());
+            }
+            case MOE_LAYER -> {
+                MoeLayerResult r = Workloads.moeLayer(s, file);
+                m.put("layerTimeMs", r.layerTimeMs());
+                m.put("exposedCommMs", r.exposedCommMs());
+                m.put("computeMs", r.computeMs());
+            }
+            default -> {
+                TrainingStepResult r = Workloads.trainingStep(s, file);
+                m.put("stepTimeSeconds", r.stepTimeSeconds());
+                m.put("modelTflopsPerGpu", r.modelTflopsPerGpu());
+                m.put("tokensPerSecondPerGpu", r.tokensPerSecondPerGpu());
+                m.put("mfu", r.mfu());
+                m.put("peakMemoryGiB", r.memory().peakGiB());
+            }
         }
-        if (s.workload() == Workload.MOE_LAYER) {
-            var r = io.moesim.workload.MoeLayerWorkload.run(s, cost, io.moesim.engine.SimulationListener.NONE);
-            m.put("layerTimeMs", r.layerTimeMs());
-            m.put("exposedCommMs", r.exposedCommMs());
-            m.put("computeMs", r.computeMs());
-            return m;
-        }
-        if (s.workload() == Workload.TRAINING_STEP) {
-            HardwareProfile profile = ScenarioReader.resolveProfile(s.cluster().gpu(), file);
-            double peak = profile.gpu().peakTflops().getOrDefault(
-                    s.precision() == Precision.FP8 ? DataType.FP8 : DataType.BF16, 0.0);
-            TrainingStepResult r = TrainingStepWorkload.run(s, cost, peak, profile.gpu().hbmBytes(),
-                    io.moesim.engine.SimulationListener.NONE);
-            m.put("stepTimeSeconds", r.stepTimeSeconds());
-            m.put("modelTflopsPerGpu", r.modelTflopsPerGpu());
-            m.put("tokensPerSecondPerGpu", r.tokensPerSecondPerGpu());
-            m.put("mfu", r.mfu());
-            m.put("peakMemoryGiB", r.memory().peakGiB());
-            return m;
-        }
-        return null;
+        return m;
     }
 
     private void print(List<Row> rows, int compared, double median, double worst) {
