@@ -126,7 +126,8 @@ final class SimulateCommand implements Callable<Integer> {
             ObjectNode br = o.putObject("breakdown");
             br.put("computeSeconds", round(r.computeSeconds())).put("exposedCommSeconds", round(r.exposedCommSeconds()))
                     .put("pipelineBubbleSeconds", round(r.pipelineBubbleSeconds()));
-            o.put("microBatches", r.microBatches()).put("loadImbalance", round(r.loadImbalance()));
+            o.put("microBatches", r.microBatches()).put("loadImbalance", round(r.loadImbalance()))
+                    .put("droppedTokenFraction", round(r.droppedTokenFraction()));
             out.print(Json.pretty(o));
             return;
         }

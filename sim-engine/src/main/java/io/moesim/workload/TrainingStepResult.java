@@ -14,11 +14,12 @@ import io.moesim.engine.SimulationResult;
  * @param pipelineBubbleSeconds  step time minus that stage's compute-stream busy time
  * @param microBatches           micro-batches per step per pipeline
  * @param loadImbalance          tokens of the busiest expert-parallel rank over the mean (1 = balanced), averaged over MoE layers
+ * @param droppedTokenFraction   routed tokens dropped by the capacity factor (0 when dropless)
  * @param memory                 per-GPU memory on the most loaded pipeline rank
  * @param simulation             the engine run of one pipeline (one GPU per stage), for traces
  */
 public record TrainingStepResult(double stepTimeSeconds, double tokensPerSecondPerGpu, double modelTflopsPerGpu,
                                  double mfu, double computeSeconds, double exposedCommSeconds,
                                  double pipelineBubbleSeconds, int microBatches, double loadImbalance,
-                                 MemoryEstimate memory, SimulationResult simulation) {
+                                 double droppedTokenFraction, MemoryEstimate memory, SimulationResult simulation) {
 }

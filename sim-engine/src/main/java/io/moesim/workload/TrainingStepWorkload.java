@@ -62,7 +62,7 @@ import java.util.SplittableRandom;
  * forward (Megatron's {@code --overlap-param-gather}).
  *
  * <h2>Not yet modelled</h2>
- * Capacity factors and token dropping, the MTP layers' schedule, routing from trace files, and
+ * Padding to capacity, the MTP layers' schedule, routing from trace files, and
  * communication that holds SMs while it overlaps (only the overlapped EP exchange and gradient
  * reduction do). With {@code strategy.a2aOverlap}, steady-state forward/backward pairs run interleaved
  * with their expert-parallel exchange on a separate stream (Megatron-Core's 1F1B all-to-all overlap).
@@ -97,6 +97,8 @@ public final class TrainingStepWorkload {
         private final int microBatches;
         private double imbalanceSum;
         private int moeLayerCount;
+        private double droppedSum;
+        private double routedSum;
 
         Builder(Scenario sc, CostModel cost) {
             this.sc = sc;
@@ -177,8 +179,19 @@ public final class TrainingStepWorkload {
             ops.add(new Op("qkv-proj", Category.GEMM, proj, projFlops, false));
             AttentionShape shape = AttentionShape.selfAttention(b, s, Math.max(1, heads / tp), Math.max(1, kvHeads / tp),
                     qk, v, true, DataType.BF16);
-            ops.add(new Op("flash-attn", Category.ATTENTION, cost.attention().forwardNs(shape, sms) / p.cp(),
-                    shape.forwardFlops() / p.cp(), false));
+            long flashNs = cost.attention().forwardNs(shape, sms) / p.cp();
+            ops.add(new Op("flash-attn", Category.ATTENTION, flashNs, shape.forwardFlops() / p.cp(), false));
+            if (p.cp() > 1) {
+                // Ring attention (Megatron's context parallelism): cp-1 steps, each passing this rank's K and V
+                // block to its neighbour, overlapped with the attention of the block in hand; only the part of
+                // the exchange that outlasts the attention is exposed.
+                long kvBytes = (long) b * (s / p.cp()) * 2L * Math.max(1, kvHeads / tp) * qk * 2;
+                int[] cpGroup = ranks.cpGroup(0);
+                long step = cost.collectives().estimate(Collective.SEND_RECV, ranks.placement(cpGroup), kvBytes,
+                        CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS).timeNs();
+                long exposed = Math.max(0, (p.cp() - 1) * step - flashNs);
+                ops.add(new Op("cp-ring", Category.CP_COMM, exposed, 0, true));
+            }
             long outK = (long) heads * v / tp;
             ops.add(new Op("out-proj", Category.GEMM, gemm(tokens, h, outK), 2.0 * tokens * h * outK, false));
             ops.add(new Op("tp-reducescatter", Category.TP_COMM, collective(Collective.REDUCE_SCATTER, tpGroup, actBytes,
@@ -319,6 +332,17 @@ public final class TrainingStepWorkload {
                     double sd = Math.sqrt(total * pe * (1 - pe));
                     counts[e] = Math.max(0, Math.round(mean + sd * gaussian(rnd)));
                 }
+            }
+            Double capacityFactor = sc.moe().capacityFactor();
+            if (capacityFactor != null) {
+                // GShard-style capacity: each expert takes at most capacityFactor times its even share of the
+                // routed tokens of the group; the rest are dropped (no padding).
+                double capacity = Math.ceil(capacityFactor * total / experts);
+                for (int e = 0; e < experts; e++) {
+                    droppedSum += Math.max(0, counts[e] - capacity);
+                    counts[e] = Math.min(counts[e], capacity);
+                }
+                routedSum += total;
             }
             int busiest = 0;
             double best = -1;
@@ -814,7 +838,7 @@ public final class TrainingStepWorkload {
             double imbalance = moeLayerCount == 0 ? 1 : imbalanceSum / moeLayerCount;
             return new TrainingStepResult(step, tokensPerStep / step / gpus, tflops, peak == 0 ? 0 : tflops / peak,
                     compute, exposed, Math.max(0, step - streamBusy), microBatches, imbalance,
-                    MemoryModel.estimate(sc, hbmBytes, imbalance), sim);
+                    routedSum == 0 ? 0 : droppedSum / routedSum, MemoryModel.estimate(sc, hbmBytes, imbalance), sim);
         }
 
         private double peak;
@@ -838,15 +862,8 @@ public final class TrainingStepWorkload {
      */
     public static List<String> limitations(Scenario sc) {
         List<String> out = new ArrayList<>();
-        if (sc.moe().capacityFactor() != null) {
-            out.add("moe.capacityFactor " + sc.moe().capacityFactor() + " is not modelled yet: simulated dropless");
-        }
         if (sc.moe().routing().kind() == RoutingKind.TRACE) {
             out.add("routing from a trace file is not modelled yet: simulated as balanced");
-        }
-        if (sc.parallel().cp() > 1) {
-            out.add("context-parallel communication (cp = " + sc.parallel().cp() + ") is not modelled yet: only the "
-                    + "compute split is");
         }
         if (sc.parallel().fsdp() || sc.parallel().zeroStage() >= 3) {
             out.add("FSDP / ZeRO-3 parameter all-gathers are not simulated (memory sharding is)");

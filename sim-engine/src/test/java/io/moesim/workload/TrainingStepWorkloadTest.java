@@ -91,6 +91,37 @@ class TrainingStepWorkloadTest {
     }
 
     @Test
+    void capacityDropsHotTokensAndShortensTheStragglers() {
+        ParallelLayout p = layout(1, 2, 1, 8);
+        RoutingSpec zipf = new RoutingSpec(RoutingKind.ZIPF, 1.2, null, 7);
+        TrainingStepResult dropless = run(scenario(p, zipf, Recompute.NONE, 32));
+        TrainingStepResult capped = run(new Scenario("t", Workload.TRAINING_STEP, QWEN30, ClusterSpec.of("fake", 4, 8), p,
+                new BatchSpec(4096, 32, 1), Precision.BF16, Recompute.NONE, new MoeConfig(Dispatcher.ALLTOALL, zipf, 1.0),
+                StrategySpec.defaults(), null, null));
+        assertThat(dropless.droppedTokenFraction()).isZero();
+        assertThat(capped.droppedTokenFraction()).isBetween(0.05, 0.95);
+        assertThat(capped.loadImbalance()).isLessThan(dropless.loadImbalance());
+        assertThat(capped.stepTimeSeconds()).isLessThan(dropless.stepTimeSeconds());
+        TrainingStepResult balancedCapped = run(new Scenario("t", Workload.TRAINING_STEP, QWEN30, ClusterSpec.of("fake", 4, 8),
+                p, new BatchSpec(4096, 32, 1), Precision.BF16, Recompute.NONE,
+                new MoeConfig(Dispatcher.ALLTOALL, RoutingSpec.balanced(), 1.0), StrategySpec.defaults(), null, null));
+        assertThat(balancedCapped.droppedTokenFraction()).isZero();
+    }
+
+    @Test
+    void contextParallelismAddsTheExposedRingExchange() {
+        ParallelLayout cp2 = new ParallelLayout(1, 1, 1, 2, 8, 1, false, 1);
+        TrainingStepResult r = run(new Scenario("t", Workload.TRAINING_STEP, QWEN30, ClusterSpec.of("fake", 2, 8), cp2,
+                new BatchSpec(512, 8, 1), Precision.BF16, Recompute.NONE,
+                new MoeConfig(Dispatcher.ALLTOALL, RoutingSpec.balanced(), null), StrategySpec.defaults(), null, null));
+        // At 512 tokens the fake attention is far shorter than one 10 us ring step, so the exchange is exposed.
+        assertThat(r.simulation().spans()).anySatisfy(sp -> {
+            assertThat(sp.category()).isEqualTo(io.moesim.engine.Category.CP_COMM);
+            assertThat(sp.durationNs()).isPositive();
+        });
+    }
+
+    @Test
     void recomputeCostsTimeAndResultsAreDeterministic() {
         ParallelLayout p = layout(2, 2, 2, 4);
         TrainingStepResult none = run(scenario(p, RoutingSpec.balanced(), Recompute.NONE, 16));
