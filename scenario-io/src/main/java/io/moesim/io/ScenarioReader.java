@@ -115,6 +115,12 @@ public final class ScenarioReader {
         if (scenario.precision() == Precision.FP8 && !gpu.supports(DataType.FP8)) {
             problems.add("precision", "fp8 needs FP8 tensor cores, which GPU profile '" + gpu.id() + "' does not have");
         }
+        io.moesim.scenario.RoutingTrace trace = scenario.moe().routing().trace();
+        if (trace != null && scenario.model() != null && scenario.model().isMoe()
+                && trace.experts() > scenario.model().moe().experts()) {
+            problems.add("moe.routing.file", "the trace routes to " + trace.experts() + " experts; model '"
+                    + scenario.model().id() + "' has " + scenario.model().moe().experts());
+        }
         if (dispatch != null && dispatch.commSms() >= gpu.smCount()) {
             problems.add("dispatch.commSms", "must leave SMs for compute: " + dispatch.commSms() + " >= the "
                     + gpu.smCount() + " SMs of '" + gpu.id() + "'");
@@ -271,10 +277,17 @@ public final class ScenarioReader {
                 r.problems().add(r.pathOf("file"), "applies only to kind 'trace'");
             }
             String resolved = null;
+            io.moesim.scenario.RoutingTrace traceContents = null;
             if (kind == RoutingKind.TRACE && file != null) {
                 Path p = baseDir == null ? Path.of(file) : baseDir.resolve(file);
                 if (!Files.isRegularFile(p)) {
                     r.problems().add(r.pathOf("file"), "routing trace not found: " + p);
+                } else {
+                    try {
+                        traceContents = RoutingTraceReader.read(p);
+                    } catch (ProfileException e) {
+                        e.problems().forEach(problem -> r.problems().add(r.pathOf("file"), problem));
+                    }
                 }
                 resolved = p.toString();
             }
@@ -283,7 +296,8 @@ public final class ScenarioReader {
             }
             double skewValue = kind == RoutingKind.ZIPF ? skew : 0.0;
             String traceFile = resolved;
-            routing = build(m.problems(), r.path(), () -> new RoutingSpec(kind, skewValue, traceFile, seed));
+            io.moesim.scenario.RoutingTrace loaded = traceContents;
+            routing = build(m.problems(), r.path(), () -> new RoutingSpec(kind, skewValue, traceFile, seed, loaded));
         } else if (m.has("routing")) {
             return null;
         }

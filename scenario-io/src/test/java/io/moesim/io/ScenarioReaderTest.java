@@ -167,6 +167,32 @@ class ScenarioReaderTest {
     }
 
     @Test
+    void routingTracesAreLoadedAndCheckedCellByCell() throws IOException, InputException {
+        Files.writeString(dir.resolve("routing.csv"), "# measured\nlayer,expert,tokens\n0,0,300\n0,1,100\n1,127,50\n");
+        String json = """
+                {"model": "qwen3-30b-a3b", "cluster": {"gpu": "h100-sxm", "nodes": 1, "gpusPerNode": 8},
+                 "parallel": {"ep": 8}, "batch": {"seqLen": 4096, "globalBatch": 8},
+                 "moe": {"routing": {"kind": "trace", "file": "routing.csv"}}}
+                """;
+        Scenario s = reader.read(write(json));
+        io.moesim.scenario.RoutingTrace t = s.moe().routing().trace();
+        assertThat(t.layers()).isEqualTo(2);
+        assertThat(t.experts()).isEqualTo(128);
+        assertThat(t.shares(0)[0]).isEqualTo(0.75);
+        assertThat(t.shares(3)[127]).isEqualTo(1.0);   // layer 3 uses trace row 3 mod 2 = 1
+        Files.writeString(dir.resolve("routing.csv"), "layer,expert,tokens\n0,-1,5\n0,2,many\n");
+        assertThat(problems(json)).extracting(Problem::toString).containsExactly(
+                dir.resolve("scenario.json") + ": moe.routing.file: " + dir.resolve("routing.csv")
+                        + ":2:2: expert: expected a non-negative integer, got \"-1\"",
+                dir.resolve("scenario.json") + ": moe.routing.file: " + dir.resolve("routing.csv")
+                        + ":3:3: tokens: expected a non-negative integer, got \"many\"");
+        Files.writeString(dir.resolve("routing.csv"), "layer,expert,tokens\n0,200,5\n");
+        assertThat(problems(json)).extracting(Problem::toString).containsExactly(
+                dir.resolve("scenario.json") + ": moe.routing.file: the trace routes to 201 experts; model "
+                        + "'qwen3-30b-a3b' has 128");
+    }
+
+    @Test
     void fsdpImpliesZero3AndRejectsOtherStages() throws IOException, InputException {
         Scenario s = reader.read(VALIDATION.resolve("qwen3-235b-h100x256-deepep-intranode-ep-fsdp.json"));
         assertThat(s.parallel().zeroStage()).isEqualTo(3);

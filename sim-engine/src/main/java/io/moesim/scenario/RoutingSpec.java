@@ -10,8 +10,10 @@ import io.moesim.util.Require;
  * @param skew      Zipf exponent (only for {@link RoutingKind#ZIPF}; 0 otherwise)
  * @param traceFile CSV of per-expert token counts (only for {@link RoutingKind#TRACE}; null otherwise)
  * @param seed      seed of the routing generator
+ * @param trace     the trace's contents once read (null until a reader loads {@code traceFile}, and for
+ *                  other kinds)
  */
-public record RoutingSpec(RoutingKind kind, double skew, String traceFile, long seed) {
+public record RoutingSpec(RoutingKind kind, double skew, String traceFile, long seed, RoutingTrace trace) {
     /** Seed used when a scenario gives none. */
     public static final long DEFAULT_SEED = 1L;
 
@@ -24,9 +26,14 @@ public record RoutingSpec(RoutingKind kind, double skew, String traceFile, long 
         }
         if (kind == RoutingKind.TRACE) {
             Require.nonBlank("routing.file", traceFile);
-        } else if (traceFile != null) {
+        } else if (traceFile != null || trace != null) {
             throw new IllegalArgumentException("routing.file applies only to kind 'trace', got kind '" + kind.id() + "'");
         }
+    }
+
+    /** A routing without trace contents. */
+    public RoutingSpec(RoutingKind kind, double skew, String traceFile, long seed) {
+        this(kind, skew, traceFile, seed, null);
     }
 
     /** Forced-balanced routing. */

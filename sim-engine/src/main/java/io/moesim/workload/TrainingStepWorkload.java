@@ -62,7 +62,7 @@ import java.util.SplittableRandom;
  * forward (Megatron's {@code --overlap-param-gather}).
  *
  * <h2>Not yet modelled</h2>
- * Padding to capacity, the MTP layers' schedule, routing from trace files, and
+ * Padding to capacity, the MTP layers' schedule, and
  * communication that holds SMs while it overlaps (only the overlapped EP exchange and gradient
  * reduction do). With {@code strategy.a2aOverlap}, steady-state forward/backward pairs run interleaved
  * with their expert-parallel exchange on a separate stream (Megatron-Core's 1F1B all-to-all overlap).
@@ -310,7 +310,13 @@ public final class TrainingStepWorkload {
             int experts = moe.experts();
             double[] counts = new double[experts];
             RoutingKind kind = sc.moe().routing().kind();
-            if (kind == RoutingKind.BALANCED || kind == RoutingKind.TRACE) {
+            io.moesim.scenario.RoutingTrace trace = sc.moe().routing().trace();
+            if (kind == RoutingKind.TRACE && trace != null) {
+                double[] share = trace.shares(layer);
+                for (int e = 0; e < experts; e++) {
+                    counts[e] = e < share.length ? Math.round(total * share[e]) : 0;
+                }
+            } else if (kind == RoutingKind.BALANCED || kind == RoutingKind.TRACE) {
                 java.util.Arrays.fill(counts, total / experts);
             } else {
                 SplittableRandom rnd = new SplittableRandom(sc.moe().routing().seed() * 1_000_003L + layer);
@@ -862,8 +868,8 @@ public final class TrainingStepWorkload {
      */
     public static List<String> limitations(Scenario sc) {
         List<String> out = new ArrayList<>();
-        if (sc.moe().routing().kind() == RoutingKind.TRACE) {
-            out.add("routing from a trace file is not modelled yet: simulated as balanced");
+        if (sc.moe().routing().kind() == RoutingKind.TRACE && sc.moe().routing().trace() == null) {
+            out.add("the routing trace was not loaded: simulated as balanced");
         }
         if (sc.parallel().fsdp() || sc.parallel().zeroStage() >= 3) {
             out.add("FSDP / ZeRO-3 parameter all-gathers are not simulated (memory sharding is)");

@@ -109,6 +109,22 @@ class TrainingStepWorkloadTest {
     }
 
     @Test
+    void aMeasuredTraceDrivesTheExpertLoads() {
+        ParallelLayout p = layout(1, 2, 1, 8);
+        double[][] hot = new double[1][128];
+        java.util.Arrays.fill(hot[0], 1);
+        for (int e = 0; e < 16; e++) {
+            hot[0][e] = 8;   // experts 0-15 (the first EP rank's) get 8x the tokens
+        }
+        RoutingSpec trace = new RoutingSpec(RoutingKind.TRACE, 0, "t.csv", 1, new io.moesim.scenario.RoutingTrace(hot));
+        TrainingStepResult skewed = run(scenario(p, trace, Recompute.NONE, 32));
+        TrainingStepResult balanced = run(scenario(p, RoutingSpec.balanced(), Recompute.NONE, 32));
+        // Rank 0 holds 16 of 128 experts with 8/(8·16 + 112) of the tokens each: 128/240 of all vs 1/8 balanced.
+        assertThat(skewed.loadImbalance()).isCloseTo(128.0 / 240 * 8, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(skewed.stepTimeSeconds()).isGreaterThan(balanced.stepTimeSeconds());
+    }
+
+    @Test
     void contextParallelismAddsTheExposedRingExchange() {
         ParallelLayout cp2 = new ParallelLayout(1, 1, 1, 2, 8, 1, false, 1);
         TrainingStepResult r = run(new Scenario("t", Workload.TRAINING_STEP, QWEN30, ClusterSpec.of("fake", 2, 8), cp2,

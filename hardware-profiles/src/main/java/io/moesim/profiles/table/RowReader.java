@@ -64,6 +64,21 @@ public final class RowReader {
         return 1;
     }
 
+    /** A non-negative integer ({@code 0} allowed); {@code 0} after recording a problem. */
+    public long nonNegativeLong(String column) {
+        String v = text(column);
+        try {
+            long x = Long.parseLong(v);
+            if (x >= 0) {
+                return x;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problem(column, "expected a non-negative integer, got \"" + v + "\"");
+        return 0;
+    }
+
     /** A positive integer that fits an {@code int}. */
     public int positiveInt(String column) {
         long x = positiveLong(column);
