@@ -54,7 +54,8 @@ import java.util.SplittableRandom;
  *       recompute {@code selective} repeats norms and activations (Megatron-MoE-ModelZoo's
  *       {@code layernorm moe_act}), {@code full} repeats the whole forward.</li>
  * </ul>
- * Embedding on the first virtual stage, logits and loss on the last. Micro-batches follow Megatron's
+ * Embedding on the first virtual stage, logits and loss on the last, followed there by the MTP modules
+ * (projection, one layer, their own logits). Micro-batches follow Megatron's
  * (interleaved) 1F1B order on each stage; activations move between stages as transfers. Gradients are
  * reduce-scattered over the data(-context)-parallel group (dense) and the expert-data-parallel group
  * (experts) as each chunk's last backward ends, on their own stream and overlapping the remaining
@@ -62,7 +63,7 @@ import java.util.SplittableRandom;
  * forward (Megatron's {@code --overlap-param-gather}).
  *
  * <h2>Not yet modelled</h2>
- * Padding to capacity, the MTP layers' schedule, and
+ * Padding to capacity, and
  * communication that holds SMs while it overlaps (only the overlapped EP exchange and gradient
  * reduction do). With {@code strategy.a2aOverlap}, steady-state forward/backward pairs run interleaved
  * with their expert-parallel exchange on a separate stream (Megatron-Core's 1F1B all-to-all overlap).
@@ -436,20 +437,50 @@ public final class TrainingStepWorkload {
             List<Op> denseB = backward(denseF, attn);
             List<List<Op>> layerF = new ArrayList<>();
             List<List<Op>> layerB = new ArrayList<>();
-            for (int l = 0; l < model.layers(); l++) {
-                List<Op> f = new ArrayList<>(attnF);
-                List<Op> bwd = new ArrayList<>();
-                List<Op> mlpF = model.isMoeLayer(l) ? moeForward(l) : denseF;
-                f.addAll(mlpF);
-                bwd.addAll(model.isMoeLayer(l) ? backward(mlpF, attn) : denseB);
-                bwd.addAll(attnB);
-                layerF.add(f);
-                layerB.add(bwd);
-            }
             int h = model.hidden();
             int vocab = MegatronFlops.paddedVocab(model.vocab(), MegatronFlops.DEFAULT_VOCAB_DIVISOR, p.tp());
             long logitsNs = gemm(tokens, vocab / p.tp(), h);
             double logitsFlops = 2.0 * tokens * ((double) vocab / p.tp()) * h;
+            int mtp = model.mtpLayers();
+            for (int l = 0; l < model.layers() + mtp; l++) {
+                boolean isMtp = l >= model.layers();
+                boolean moeLayer = isMtp ? model.mtpLayersAreMoe() : model.isMoeLayer(l);
+                List<Op> f = new ArrayList<>();
+                if (isMtp) {
+                    // DeepSeek-V3 multi-token prediction module: project [h; embedding] (2h -> h), one transformer
+                    // layer, then its own logits and loss, on the last pipeline stage.
+                    f.add(new Op("mtp-proj", Category.GEMM, gemm(tokens, h / p.tp(), 2L * h), 2.0 * tokens * (h / p.tp()) * 2L * h,
+                            false));
+                }
+                f.addAll(attnF);
+                List<Op> mlpF = moeLayer ? moeForward(l) : denseF;
+                f.addAll(mlpF);
+                if (isMtp) {
+                    f.add(new Op("mtp-logits", Category.GEMM, logitsNs, logitsFlops, false));
+                }
+                List<Op> bwd = new ArrayList<>();
+                if (isMtp) {
+                    bwd.add(new Op("mtp-logits-dgrad", Category.GEMM, logitsNs, logitsFlops, false));
+                    bwd.add(new Op("mtp-logits-wgrad", Category.GEMM, logitsNs, logitsFlops, false));
+                }
+                bwd.addAll(moeLayer ? backward(mlpF, attn) : denseB);
+                bwd.addAll(attnB);
+                if (isMtp) {
+                    Op proj = f.get(0);
+                    bwd.add(new Op("mtp-proj-dgrad", Category.GEMM, proj.ns(), proj.flops(), false));
+                    bwd.add(new Op("mtp-proj-wgrad", Category.GEMM, proj.ns(), proj.flops(), false));
+                }
+                layerF.add(f);
+                layerB.add(bwd);
+            }
+            if (mtp > 0) {
+                int lastStage = layersOf.length - 1;
+                int[] extended = java.util.Arrays.copyOf(layersOf[lastStage], layersOf[lastStage].length + mtp);
+                for (int i = 0; i < mtp; i++) {
+                    extended[layersOf[lastStage].length + i] = model.layers() + i;
+                }
+                layersOf[lastStage] = extended;
+            }
             long lossNs = memory(MemoryOp.ELEMENTWISE, tokens * (double) vocab / p.tp() * 4 * 2);
             long embedNs = memory(MemoryOp.ELEMENTWISE, spTokens * h * 2.0 * 2);
 
@@ -589,8 +620,9 @@ public final class TrainingStepWorkload {
                     double dense = 0;
                     double expert = 0;
                     for (int l : layersOf[vs]) {
-                        dense += attnPerLayer + (model.isMoeLayer(l) ? sharedPerLayer : densePerLayer);
-                        expert += model.isMoeLayer(l) ? expertPerLayer : 0;
+                        boolean moeLayer = l >= model.layers() ? model.mtpLayersAreMoe() : model.isMoeLayer(l);
+                        dense += attnPerLayer + (moeLayer ? sharedPerLayer : densePerLayer);
+                        expert += moeLayer ? expertPerLayer : 0;
                     }
                     if (vs == 0) {
                         dense += params.embeddingParams();
@@ -873,10 +905,6 @@ public final class TrainingStepWorkload {
         }
         if (sc.parallel().fsdp() || sc.parallel().zeroStage() >= 3) {
             out.add("FSDP / ZeRO-3 parameter all-gathers are not simulated (memory sharding is)");
-        }
-        if (sc.model().mtpLayers() > 0) {
-            out.add("the model's " + sc.model().mtpLayers() + " MTP layer(s) are not in the simulated schedule "
-                    + "(they are in the FLOP count)");
         }
         return out;
     }

@@ -57,6 +57,23 @@ class TrainingStepWorkloadTest {
     }
 
     @Test
+    void deepSeekWithMlaAndMtpAlsoMatchesMegatronsCount() {
+        ModelSpec ds = ModelCatalog.builtIn().require("deepseek-v3");
+        Scenario s = new Scenario("ds", Workload.TRAINING_STEP, ds, ClusterSpec.of("fake", 2, 8),
+                new ParallelLayout(1, 2, 1, 1, 8, 1, false, 1), new BatchSpec(4096, 16, 1), Precision.BF16,
+                Recompute.NONE, new MoeConfig(Dispatcher.ALLTOALL, RoutingSpec.balanced(), null), StrategySpec.defaults(),
+                null, null);
+        TrainingStepResult r = run(s);
+        double flops = 0;
+        for (Span span : r.simulation().spans()) {
+            flops += span.flops();
+        }
+        double total = flops * 8;   // 16 GPUs, 2 stages: 8 replicas of the simulated pipeline
+        double megatron = MegatronFlops.perToken(ds, 4096, 1).trainingFlops() * s.batch().tokensPerStep();
+        assertThat(total / megatron).isBetween(0.97, 1.05);
+    }
+
+    @Test
     void everyMicroBatchRunsForwardAndBackwardOnEveryVirtualStageOnce() {
         for (int[] shape : new int[][]{{4, 1, 8}, {4, 2, 8}, {2, 3, 6}, {8, 4, 16}}) {
             int pp = shape[0];
