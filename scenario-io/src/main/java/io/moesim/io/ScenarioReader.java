@@ -99,7 +99,7 @@ public final class ScenarioReader {
         }
         ClusterSpec cluster = readCluster(top);
         GpuSpec gpu = cluster == null ? null : resolveGpu(cluster.gpu(), baseDir, top);
-        ParallelLayout parallel = readParallel(top, cluster);
+        ParallelLayout parallel = readParallel(top, cluster, model == null || model.isMoe());
         BatchSpec batch = readBatch(top);
         Precision precision = top.choice("precision", "bf16", Precision::fromId);
         Recompute recompute = top.choice("recompute", "none", Recompute::fromId);
@@ -194,7 +194,8 @@ public final class ScenarioReader {
         return build(c.problems(), "cluster", () -> new ClusterSpec(gpu, nodes, perNode, nvlink, nic, nics, over));
     }
 
-    private static ParallelLayout readParallel(Fields top, ClusterSpec cluster) {
+    /** {@code etp} defaults to {@code tp} for MoE models (Megatron-Core's default) and to 1 for dense ones. */
+    private static ParallelLayout readParallel(Fields top, ClusterSpec cluster, boolean moe) {
         Fields p = top.object("parallel");
         if (p == null) {
             return top.has("parallel") ? null : ParallelLayout.none();
@@ -206,7 +207,7 @@ public final class ScenarioReader {
         Integer vpp = p.positiveInt("vpp", 1);
         Integer cp = p.positiveInt("cp", 1);
         Integer ep = p.positiveInt("ep", 1);
-        Integer etp = p.positiveInt("etp", tp);
+        Integer etp = p.positiveInt("etp", moe ? tp : Integer.valueOf(1));
         Integer dp = p.positiveInt("dp", null);
         Boolean fsdp = p.bool("fsdp", false);
         Integer zero = p.integer("zero", Boolean.TRUE.equals(fsdp) ? 3 : 1);

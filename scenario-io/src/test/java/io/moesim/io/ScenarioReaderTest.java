@@ -193,6 +193,15 @@ class ScenarioReaderTest {
     }
 
     @Test
+    void denseModelsDefaultEtpToOne() throws IOException, InputException {
+        Scenario s = reader.read(write("""
+                {"model": "llama3-70b", "cluster": {"gpu": "h100-sxm", "nodes": 8, "gpusPerNode": 8},
+                 "parallel": {"tp": 8, "pp": 4}, "batch": {"seqLen": 4096, "globalBatch": 64}}
+                """));
+        assertThat(s.parallel().etp()).isEqualTo(1);
+    }
+
+    @Test
     void fsdpImpliesZero3AndRejectsOtherStages() throws IOException, InputException {
         Scenario s = reader.read(VALIDATION.resolve("qwen3-235b-h100x256-deepep-intranode-ep-fsdp.json"));
         assertThat(s.parallel().zeroStage()).isEqualTo(3);
