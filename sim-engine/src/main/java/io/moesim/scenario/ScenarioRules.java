@@ -24,7 +24,8 @@ import java.util.List;
  *   <li>{@code vpp > 1} needs {@code pp > 1}; the layers must fill {@code pp·vpp} virtual stages
  *       ({@link io.moesim.layout.PipelineSplit}: evenly, with the embedding and/or loss counted as layers,
  *       or unevenly with shorter first and last stages).</li>
- *   <li>{@code globalBatch} is a multiple of {@code microBatch·dp}.</li>
+ *   <li>{@code globalBatch} is a multiple of {@code microBatch·dp}; with {@code vpp > 1} the micro-batches per
+ *       step are a multiple of {@code pp} (Megatron-Core's interleaved schedule).</li>
  *   <li>{@code seqLen} divisible by {@code tp} (sequence parallelism) and by {@code 2·cp} (load-balanced causal
  *       context parallelism).</li>
  * </ol>
@@ -97,6 +98,10 @@ public final class ScenarioRules {
             if (batch.globalBatch() % perStep != 0) {
                 out.add(new Violation("batch.globalBatch", "globalBatch " + batch.globalBatch()
                         + " must be a multiple of microBatch*dp = " + batch.microBatch() + "*" + dp + " = " + perStep));
+            } else if (p.vpp() > 1 && (batch.globalBatch() / perStep) % p.pp() != 0) {
+                out.add(new Violation("batch.globalBatch", "the interleaved schedule (vpp " + p.vpp()
+                        + ") needs the micro-batches per step, globalBatch/(microBatch*dp) = " + batch.globalBatch() / perStep
+                        + ", to be a multiple of pp = " + p.pp() + " (Megatron-Core's requirement)"));
             }
         }
 

@@ -137,4 +137,16 @@ class ScenarioRulesTest {
         assertThat(p.dp(256)).isEqualTo(128);
         assertThat(p.expertDp(256)).isEqualTo(32);
     }
+
+    @Test
+    void interleavingNeedsMicroBatchesInMultiplesOfPp() {
+        // 256 GPUs, tp 2, pp 8: dp 16; globalBatch 48 -> 3 micro-batches, not a multiple of pp 8.
+        List<Violation> v = training(QWEN, H100X256, layout(2, 8, 4, 1, 8, 1), new BatchSpec(4096, 48, 1));
+        assertThat(v).anySatisfy(x -> {
+            assertThat(x.field()).isEqualTo("batch.globalBatch");
+            assertThat(x.message()).contains("needs the micro-batches per step").contains("= 3");
+        });
+        assertThat(training(QWEN, H100X256, layout(2, 8, 1, 1, 8, 1), new BatchSpec(4096, 48, 1)))
+                .extracting(Violation::field).doesNotContain("batch.globalBatch");
+    }
 }
