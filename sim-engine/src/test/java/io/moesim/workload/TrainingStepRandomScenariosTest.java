@@ -1,0 +1,75 @@
+package io.moesim.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesim.engine.SimulationListener;
+import io.moesim.model.ModelCatalog;
+import io.moesim.model.ModelSpec;
+import io.moesim.scenario.BatchSpec;
+import io.moesim.scenario.ClusterSpec;
+import io.moesim.scenario.Dispatcher;
+import io.moesim.scenario.MoeConfig;
+import io.moesim.scenario.ParallelLayout;
+import io.moesim.scenario.Precision;
+import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RoutingKind;
+import io.moesim.scenario.RoutingSpec;
+import io.moesim.scenario.Scenario;
+import io.moesim.scenario.ScenarioRules;
+import io.moesim.scenario.StrategySpec;
+import io.moesim.scenario.Workload;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seeded random layouts of small catalogue models: every scenario the rules accept must simulate
+ * without an internal error, with sane outputs; the same scenario gives the same answer twice.
+ */
+class TrainingStepRandomScenariosTest {
+    private static final List<String> MODELS = List.of("qwen3-30b-a3b", "olmoe-1b-7b", "deepseek-v2-lite", "mixtral-8x7b",
+            "llama3-8b", "phi-3.5-moe");
+
+    @Test
+    void acceptedScenariosSimulate() {
+        Random r = new Random(11);
+        int simulated = 0;
+        for (int i = 0; i < 400 && simulated < 60; i++) {
+            ModelSpec model = ModelCatalog.builtIn().require(MODELS.get(r.nextInt(MODELS.size())));
+            int nodes = 1 << r.nextInt(3);
+            int tp = 1 << r.nextInt(3);
+            int pp = 1 << r.nextInt(3);
+            int vpp = pp > 1 && r.nextBoolean() ? 2 : 1;
+            int cp = r.nextInt(4) == 0 ? 2 : 1;
+            int ep = model.isMoe() ? 1 << r.nextInt(4) : 1;
+            int etp = model.isMoe() && r.nextInt(4) == 0 ? tp : 1;
+            ParallelLayout p = new ParallelLayout(tp, pp, vpp, cp, ep, etp, false, 1);
+            int gpus = nodes * 8;
+            int dp = Math.max(1, gpus / (tp * pp * cp));
+            int micro = 1 + r.nextInt(2);
+            int globalBatch = micro * dp * pp * (1 + r.nextInt(3));
+            RoutingSpec routing = switch (r.nextInt(3)) {
+                case 0 -> RoutingSpec.balanced();
+                case 1 -> new RoutingSpec(RoutingKind.UNIFORM, 0, null, i);
+                default -> new RoutingSpec(RoutingKind.ZIPF, 0.5 + r.nextDouble(), null, i);
+            };
+            Dispatcher dispatcher = Dispatcher.values()[r.nextInt(Dispatcher.values().length)];
+            Scenario s = new Scenario("r" + i, Workload.TRAINING_STEP, model, ClusterSpec.of("fake", nodes, 8), p,
+                    new BatchSpec(2048, globalBatch, micro), Precision.BF16, Recompute.values()[r.nextInt(3)],
+                    new MoeConfig(dispatcher, routing, r.nextInt(4) == 0 ? 1.25 : null),
+                    new StrategySpec("megatron", r.nextBoolean()), null, null);
+            if (!ScenarioRules.check(s).isEmpty()) {
+                continue;
+            }
+            TrainingStepResult a = TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE);
+            assertThat(a.stepTimeSeconds()).as(s.toString()).isPositive();
+            assertThat(a.computeSeconds()).isBetween(0.0, a.stepTimeSeconds());
+            assertThat(a.memory().totalBytes()).isPositive();
+            assertThat(a.loadImbalance()).isGreaterThanOrEqualTo(1.0);
+            TrainingStepResult b = TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE);
+            assertThat(b.stepTimeSeconds()).isEqualTo(a.stepTimeSeconds());
+            simulated++;
+        }
+        assertThat(simulated).isGreaterThanOrEqualTo(30);
+    }
+}
