@@ -49,6 +49,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
+    @Option(names = "--threads", paramLabel = "N", description = "cases simulated at once (default: the machine's cores)")
+    int threads = Runtime.getRuntime().availableProcessors();
+
     @Option(names = "--max-median-error", paramLabel = "X",
             description = "exit 1 when the median relative error exceeds X (e.g. 0.12)")
     Double maxMedianError;
@@ -66,6 +69,42 @@ final class ValidateCommand implements Callable<Integer> {
         Path scenarios = cases.toAbsolutePath().getParent().resolve("scenarios");
         Map<String, Map<String, Double>> results = new HashMap<>();
         List<Row> rows = new ArrayList<>();
+        // Read every scenario first (bad input fails before any simulation), then simulate the distinct
+        // cases on a pool; each simulation is deterministic and independent, so the thread count never
+        // changes the answer.
+        Map<String, Scenario> scenariosById = new java.util.LinkedHashMap<>();
+        for (CSVRecord r : records) {
+            String id = r.get("case");
+            if (!scenariosById.containsKey(id)) {
+                scenariosById.put(id, new ScenarioReader(ModelCatalog.builtIn()).read(scenarios.resolve(id + ".json")));
+            }
+        }
+        if (threads < 1) {
+            throw new BadArgumentException("--threads must be at least 1, got " + threads);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            Map<String, java.util.concurrent.Future<Map<String, Double>>> futures = new java.util.LinkedHashMap<>();
+            for (var e : scenariosById.entrySet()) {
+                Path file = scenarios.resolve(e.getKey() + ".json");
+                futures.put(e.getKey(), pool.submit(() -> simulate(e.getValue(), file)));
+            }
+            for (var e : futures.entrySet()) {
+                try {
+                    results.put(e.getKey(), e.getValue().get());
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", ex);
+                } catch (java.util.concurrent.ExecutionException ex) {
+                    if (ex.getCause() instanceof ProfileException pe) {
+                        throw pe;
+                    }
+                    throw new IllegalStateException(e.getKey() + ": " + ex.getCause(), ex.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
         for (CSVRecord r : records) {
             String id = r.get("case");
             String metric = r.get("metric");
@@ -75,11 +114,6 @@ final class ValidateCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 throw new BadArgumentException(cases + ":" + (r.getRecordNumber() + 1) + ": reported: expected a number, got \""
                         + r.get("reported") + "\"");
-            }
-            if (!results.containsKey(id)) {
-                Path file = scenarios.resolve(id + ".json");
-                Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(file);
-                results.put(id, simulate(s, file));
             }
             Map<String, Double> m = results.get(id);
             Double predicted = m == null ? null : m.get(metric);

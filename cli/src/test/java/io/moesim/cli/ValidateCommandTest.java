@@ -31,6 +31,15 @@ class ValidateCommandTest {
     }
 
     @Test
+    void oneThreadAndFourThreadsGiveTheSameAnswer() {
+        CliRun one = CliRun.of("validate", "--cases", CASES.toString(), "--json", "--threads", "1");
+        CliRun four = CliRun.of("validate", "--cases", CASES.toString(), "--json", "--threads", "4");
+        assertThat(one.exitCode()).isZero();
+        assertThat(four.out()).isEqualTo(one.out());
+        assertThat(CliRun.of("validate", "--cases", CASES.toString(), "--threads", "0").exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void thresholdFailsTheRunAndBadFilesExitTwo() throws Exception {
         CliRun strict = CliRun.of("validate", "--cases", CASES.toString(), "--max-median-error", "0.001");
         assertThat(strict.exitCode()).isEqualTo(1);
