@@ -51,7 +51,8 @@ public final class ScenarioReader {
     private static final Set<String> BATCH = Set.of("seqLen", "globalBatch", "microBatch");
     private static final Set<String> MOE = Set.of("dispatcher", "routing", "capacityFactor");
     private static final Set<String> ROUTING = Set.of("kind", "skew", "file", "seed");
-    private static final Set<String> STRATEGY = Set.of("name", "a2aOverlap");
+    private static final Set<String> STRATEGY = Set.of("name", "a2aOverlap", "commSms", "a2aAlgorithm",
+            "sharedExpertOverlap", "tokenRounding", "padToCapacity", "pipelineDegree", "replicateHotExperts");
     private static final Set<String> LAYER = Set.of("tokens", "hidden", "expertFfn", "experts", "topK", "activation");
     private static final Set<String> DISPATCH = Set.of("tokensPerRank", "hidden", "topK", "experts", "dispatchDtype",
             "combineDtype", "maxNodesPerToken", "commSms");
@@ -321,7 +322,34 @@ public final class ScenarioReader {
         if (s.problems().size() > before) {
             return null;
         }
-        return build(s.problems(), s.pathOf("name"), () -> new StrategySpec(name, overlap));
+        if (!StrategySpec.KNOWN_NAMES.contains(name)) {
+            return build(s.problems(), s.pathOf("name"), () -> new StrategySpec(name, overlap));
+        }
+        io.moesim.scenario.StrategyKnobs p = io.moesim.scenario.StrategyKnobs.preset(name);
+        Integer commSms = s.positiveInt("commSms", p.commSms());
+        io.moesim.cost.CollectiveAlgorithm algorithm = s.choice("a2aAlgorithm", p.a2aAlgorithm().id(),
+                io.moesim.cost.CollectiveAlgorithm::fromId);
+        Boolean sharedOverlap = s.bool("sharedExpertOverlap", p.sharedExpertOverlap());
+        Integer rounding = s.nonNegativeInt("tokenRounding", p.tokenRounding());
+        Boolean pad = s.bool("padToCapacity", p.padToCapacity());
+        Integer degree = s.nonNegativeInt("pipelineDegree", p.pipelineDegree());
+        Integer replicate = s.integer("replicateHotExperts", p.replicateHotExperts());
+        if (algorithm != null && algorithm != io.moesim.cost.CollectiveAlgorithm.AUTO
+                && algorithm != io.moesim.cost.CollectiveAlgorithm.FLAT
+                && algorithm != io.moesim.cost.CollectiveAlgorithm.HIERARCHICAL) {
+            s.problems().add(s.pathOf("a2aAlgorithm"), "must be flat or hierarchical, got " + algorithm.id());
+        }
+        if (degree != null && degree > 64) {
+            s.problems().add(s.pathOf("pipelineDegree"), "must be 0 (adaptive) to 64, got " + degree);
+        }
+        if (replicate != null && replicate < -1) {
+            s.problems().add(s.pathOf("replicateHotExperts"), "must be -1 (dynamic), 0 or more, got " + replicate);
+        }
+        if (s.problems().size() > before) {
+            return null;
+        }
+        return build(s.problems(), "strategy", () -> new StrategySpec(name, overlap,
+                new io.moesim.scenario.StrategyKnobs(commSms, algorithm, sharedOverlap, rounding, pad, degree, replicate)));
     }
 
     private static MoeLayerSpec readLayer(Fields top) {

@@ -202,6 +202,26 @@ class ScenarioReaderTest {
     }
 
     @Test
+    void strategyKnobsComeFromThePresetAndCanBeOverridden() throws IOException, InputException {
+        String base = """
+                {"model": "qwen3-30b-a3b", "cluster": {"gpu": "h100-sxm", "nodes": 2, "gpusPerNode": 8},
+                 "parallel": {"ep": 16}, "batch": {"seqLen": 4096, "globalBatch": 16}, "strategy": %s}
+                """;
+        Scenario tutel = reader.read(write(base.formatted("{\"name\": \"tutel\"}")));
+        assertThat(tutel.strategy().knobs().pipelineDegree()).isZero();
+        assertThat(tutel.strategy().knobs().a2aAlgorithm()).isEqualTo(io.moesim.cost.CollectiveAlgorithm.HIERARCHICAL);
+        Scenario custom = reader.read(write(base.formatted(
+                "{\"name\": \"tutel\", \"pipelineDegree\": 2, \"commSms\": 16, \"tokenRounding\": 64}")));
+        assertThat(custom.strategy().knobs().pipelineDegree()).isEqualTo(2);
+        assertThat(custom.strategy().knobs().commSms()).isEqualTo(16);
+        assertThat(custom.strategy().knobs().tokenRounding()).isEqualTo(64);
+        assertThat(problems(base.formatted("{\"name\": \"megatron\", \"pipelineDegree\": 99, \"a2aAlgorithm\": \"ring\"}")))
+                .extracting(Problem::field).containsExactlyInAnyOrder("strategy.a2aAlgorithm", "strategy.pipelineDegree");
+        assertThat(problems(base.formatted("{\"name\": \"megatron\", \"overlapDegree\": 2}")))
+                .extracting(Problem::field).contains("strategy.overlapDegree");
+    }
+
+    @Test
     void fsdpImpliesZero3AndRejectsOtherStages() throws IOException, InputException {
         Scenario s = reader.read(VALIDATION.resolve("qwen3-235b-h100x256-deepep-intranode-ep-fsdp.json"));
         assertThat(s.parallel().zeroStage()).isEqualTo(3);

@@ -9,8 +9,9 @@ import java.util.List;
  *
  * @param name       a system name from {@link #KNOWN_NAMES}
  * @param a2aOverlap overlap the EP all-to-all of one micro-batch with computation of another
+ * @param knobs      the system's knobs ({@link StrategyKnobs#preset(String)}) with the scenario's overrides
  */
-public record StrategySpec(String name, boolean a2aOverlap) {
+public record StrategySpec(String name, boolean a2aOverlap, StrategyKnobs knobs) {
 
     /** Names of the systems moe-sim models. */
     public static final List<String> KNOWN_NAMES = List.of("megatron", "deepspeed-moe", "tutel", "fastermoe",
@@ -22,6 +23,14 @@ public record StrategySpec(String name, boolean a2aOverlap) {
             throw new IllegalArgumentException("unknown strategy '" + name + "' (expected one of "
                     + String.join(", ", KNOWN_NAMES) + ")");
         }
+        if (knobs == null) {
+            knobs = StrategyKnobs.preset(name);
+        }
+    }
+
+    /** A named system with its preset knobs. */
+    public StrategySpec(String name, boolean a2aOverlap) {
+        this(name, a2aOverlap, null);
     }
 
     /** Megatron-Core without all-to-all overlap. */

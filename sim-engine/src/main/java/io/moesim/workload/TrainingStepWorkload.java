@@ -221,6 +221,7 @@ public final class TrainingStepWorkload {
 
         private List<Op> moeForward(int layer) {
             MoeSpec moe = model.moe();
+            io.moesim.scenario.StrategyKnobs knobs = sc.strategy().knobs();
             List<Op> ops = new ArrayList<>();
             int h = model.hidden();
             int ep = p.ep();
@@ -231,7 +232,24 @@ public final class TrainingStepWorkload {
             ops.add(new Op("topk", Category.MEMORY, memory(MemoryOp.ROUTER_TOPK, spTokens * moe.experts() * 4.0 * 2), 0, false));
             double routedTokens = spTokens * (double) moe.topK();
             ops.add(new Op("permute", Category.MEMORY, memory(MemoryOp.PERMUTE, routedTokens * h * 2.0 * 2), 0, false));
-            long[] rows = expertRows(layer, ep, local, etp);
+
+            double[] counts = expertCounts(layer);
+            double total = 0;
+            for (double c : counts) {
+                total += c;
+            }
+            // FasterMoE shadowing: the hottest experts are replicated on every rank; their tokens stay local.
+            boolean[] hot = hotExperts(counts, knobs.replicateHotExperts());
+            double hotTokens = 0;
+            int hotCount = 0;
+            for (int e = 0; e < counts.length; e++) {
+                if (hot[e]) {
+                    hotTokens += counts[e];
+                    hotCount++;
+                }
+            }
+            double stayFraction = total == 0 ? 0 : hotTokens / total;
+            long[] rows = busiestRows(counts, hot, ep, local, etp);
             double load = 0;
             for (long r : rows) {
                 load += r;
@@ -240,33 +258,143 @@ public final class TrainingStepWorkload {
             double imbalance = meanLoad == 0 ? 1 : Math.max(1, load / meanLoad);
             imbalanceSum += imbalance;
             moeLayerCount++;
+            if (hotCount > 0) {
+                long expertBytes = 2L * (model.activation().gated() ? 3 : 2) * h * moe.expertFfn() / etp;
+                ops.add(new Op("shadow-broadcast", Category.EP_COMM, collective(Collective.ALL_GATHER, ranks.epGroup(0),
+                        (double) hotCount * expertBytes, CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS), 0, true));
+            }
             int bytesPerElement = sc.precision() == Precision.FP8 ? 1 : 2;
-            long dispatch = exchange(spTokens, (double) h * bytesPerElement, imbalance);
-            long combine = exchange(spTokens, h * 2.0, imbalance);
-            ops.add(new Op("ep-dispatch", Category.EP_COMM, dispatch, 0, true));
+            double travelling = spTokens * (1 - stayFraction);
+            long dispatch = exchange(travelling, (double) h * bytesPerElement, imbalance);
+            long combine = exchange(travelling, h * 2.0, imbalance);
+
             long ffnPerRank = moe.expertFfn() / etp;
             long up = ffnPerRank * (model.activation().gated() ? 2 : 1);
-            long[] nonZero = rows.clone();
-            boolean any = false;
-            for (long r : nonZero) {
-                any |= r > 0;
-            }
-            long fc1 = any ? cost.gemm().groupedTimeNs(nonZero, up, h, gemmType, sms) : 0;
-            long fc2 = any ? cost.gemm().groupedTimeNs(nonZero, h, ffnPerRank, gemmType, sms) : 0;
-            ops.add(new Op("expert-fc1", Category.GEMM, fc1, 2.0 * load * up * h, false));
-            ops.add(new Op("expert-act", Category.MEMORY, memory(MemoryOp.ACTIVATION, load * (up + ffnPerRank) * 2.0), 0, false));
-            ops.add(new Op("expert-fc2", Category.GEMM, fc2, 2.0 * load * h * ffnPerRank, false));
-            ops.add(new Op("ep-combine", Category.EP_COMM, combine, 0, true));
-            ops.add(new Op("unpermute", Category.MEMORY, memory(MemoryOp.UNPERMUTE, routedTokens * h * 2.0 * 2), 0, false));
+            List<Op> shared = new ArrayList<>();
+            long sharedFc1 = 0;
+            long sharedFc2 = 0;
             if (moe.sharedFfnTotal() > 0) {
-                List<Op> shared = denseFfnForward(moe.sharedFfnTotal());
-                for (Op o : shared) {
+                for (Op o : denseFfnForward(moe.sharedFfnTotal())) {
                     if (!o.name().equals("mlp-norm")) {
-                        ops.add(new Op("shared-" + o.name(), o.category(), o.ns(), o.flops(), o.comm()));
+                        shared.add(new Op("shared-" + o.name(), o.category(), o.ns(), o.flops(), o.comm()));
+                        sharedFc1 += o.name().equals("fc1") ? o.ns() : 0;
+                        sharedFc2 += o.name().equals("fc2") ? o.ns() : 0;
                     }
                 }
             }
+            // Pipelining (Tutel): d chunks of dispatch -> experts -> combine overlap on the compute and
+            // communication streams: D + E + C + (d - 1) * max(D + C, E) with per-chunk times.
+            int[] degrees = knobs.pipelineDegree() == 0 ? new int[]{1, 2, 4, 8} : new int[]{knobs.pipelineDegree()};
+            long bestTotal = Long.MAX_VALUE;
+            long[] best = null;
+            for (int d : degrees) {
+                long[] chunkRows = new long[rows.length];
+                boolean any = false;
+                for (int i = 0; i < rows.length; i++) {
+                    chunkRows[i] = (rows[i] + d - 1) / d;
+                    any |= chunkRows[i] > 0;
+                }
+                long fc1 = any ? cost.gemm().groupedTimeNs(chunkRows, up, h, gemmType, sms) : 0;
+                long fc2 = any ? cost.gemm().groupedTimeNs(chunkRows, h, ffnPerRank, gemmType, sms) : 0;
+                long act = memory(MemoryOp.ACTIVATION, load / d * (up + ffnPerRank) * 2.0);
+                long dChunk = dispatch / d;
+                long cChunk = combine / d;
+                long eChunk = fc1 + fc2 + act;
+                long t = dChunk + eChunk + cChunk + (d - 1) * Math.max(dChunk + cChunk, eChunk);
+                if (t < bestTotal) {
+                    bestTotal = t;
+                    best = new long[]{d, fc1 * d, act * d, fc2 * d, dChunk, cChunk, t - dChunk - cChunk - d * eChunk};
+                }
+            }
+            long dExposed = best[4];
+            long cExposed = best[5];
+            if (knobs.sharedExpertOverlap()) {
+                dExposed = Math.max(0, dExposed - sharedFc1);
+                cExposed = Math.max(0, cExposed - sharedFc2);
+            }
+            ops.add(new Op("ep-dispatch", Category.EP_COMM, dExposed, 0, true));
+            ops.add(new Op("expert-fc1", Category.GEMM, best[1], 2.0 * load * up * h, false));
+            ops.add(new Op("expert-act", Category.MEMORY, best[2], 0, false));
+            ops.add(new Op("expert-fc2", Category.GEMM, best[3], 2.0 * load * h * ffnPerRank, false));
+            if (best[6] > 0) {
+                ops.add(new Op("ep-pipeline-wait", Category.EP_COMM, best[6], 0, true));
+            }
+            ops.add(new Op("ep-combine", Category.EP_COMM, cExposed, 0, true));
+            ops.add(new Op("unpermute", Category.MEMORY, memory(MemoryOp.UNPERMUTE, routedTokens * h * 2.0 * 2), 0, false));
+            ops.addAll(shared);
             return ops;
+        }
+
+        /** SMs the EP communication kernels hold: the strategy's {@code commSms}, else DeepEP's default. */
+        private int commSms() {
+            Integer k = sc.strategy().knobs().commSms();
+            return Math.min(sms - 1, k != null ? k : DispatchSpec.DEFAULT_COMM_SMS);
+        }
+
+        /** Experts to replicate: the {@code k} most loaded, or (k = −1) all loaded above twice the mean. */
+        private static boolean[] hotExperts(double[] counts, int k) {
+            boolean[] hot = new boolean[counts.length];
+            if (k == 0) {
+                return hot;
+            }
+            double mean = 0;
+            for (double c : counts) {
+                mean += c / counts.length;
+            }
+            Integer[] order = new Integer[counts.length];
+            for (int e = 0; e < order.length; e++) {
+                order[e] = e;
+            }
+            java.util.Arrays.sort(order, (a, b) -> counts[a] != counts[b] ? Double.compare(counts[b], counts[a])
+                    : Integer.compare(a, b));
+            int take = k < 0 ? counts.length : Math.min(k, counts.length);
+            for (int i = 0; i < take; i++) {
+                int e = order[i];
+                if (k < 0 && counts[e] <= 2 * mean) {
+                    break;
+                }
+                hot[e] = true;
+            }
+            return hot;
+        }
+
+        /**
+         * Rows of each local expert on the busiest expert-parallel rank (times {@code etp}); replicated
+         * experts are computed on every rank for the tokens routed there, {@code 1/ep} of their load each.
+         */
+        private static long[] busiestRows(double[] counts, boolean[] hot, int ep, int local, int etp) {
+            double hotShare = 0;
+            int hotCount = 0;
+            for (int e = 0; e < counts.length; e++) {
+                if (hot[e]) {
+                    hotShare += counts[e] / ep;
+                    hotCount++;
+                }
+            }
+            int busiest = 0;
+            double best = -1;
+            for (int r = 0; r < ep; r++) {
+                double sum = 0;
+                for (int e = r * local; e < (r + 1) * local; e++) {
+                    sum += hot[e] ? 0 : counts[e];
+                }
+                if (sum > best) {
+                    best = sum;
+                    busiest = r;
+                }
+            }
+            long[] rows = new long[local + hotCount];
+            for (int i = 0; i < local; i++) {
+                int e = busiest * local + i;
+                rows[i] = hot[e] ? 0 : Math.round(counts[e] * etp);
+            }
+            int j = local;
+            for (int e = 0; e < counts.length; e++) {
+                if (hot[e]) {
+                    rows[j++] = Math.round(counts[e] / ep * etp);
+                }
+            }
+            return rows;
         }
 
         /**
@@ -293,9 +421,11 @@ public final class TrainingStepWorkload {
                     maxNodes = Math.max(1, moe.topKGroups() * placement.nodes() / moe.expertGroups());
                 }
                 t = DeepEpModel.timeNs(tokens, bytesPerToken, placement.nodes(), placement.ranksPerNode(),
-                        moe.experts(), moe.topK(), maxNodes, DispatchSpec.DEFAULT_COMM_SMS, cost.fabric());
+                        moe.experts(), moe.topK(), maxNodes, commSms(), cost.fabric());
             } else {
-                t = collective(Collective.ALL_TO_ALL, group, bytes, CollectiveAlgorithm.FLAT, CollectiveCostModel.ANY_SMS);
+                CollectiveAlgorithm algorithm = sc.strategy().knobs().a2aAlgorithm() == CollectiveAlgorithm.HIERARCHICAL
+                        && ranks.placement(group).nodes() > 1 ? CollectiveAlgorithm.HIERARCHICAL : CollectiveAlgorithm.FLAT;
+                t = collective(Collective.ALL_TO_ALL, group, bytes, algorithm, CollectiveCostModel.ANY_SMS);
             }
             return Math.round(t * imbalance);
         }
@@ -305,7 +435,8 @@ public final class TrainingStepWorkload {
          * balanced routing splits evenly; uniform and zipf draw per-expert counts (normal approximation of
          * the multinomial, seeded per layer).
          */
-        private long[] expertRows(int layer, int ep, int local, int etp) {
+        private double[] expertCounts(int layer) {
+            int ep = p.ep();
             MoeSpec moe = model.moe();
             double total = spTokens * (double) ep * moe.topK();
             int experts = moe.experts();
@@ -340,34 +471,30 @@ public final class TrainingStepWorkload {
                     counts[e] = Math.max(0, Math.round(mean + sd * gaussian(rnd)));
                 }
             }
+            io.moesim.scenario.StrategyKnobs knobs = sc.strategy().knobs();
             Double capacityFactor = sc.moe().capacityFactor();
+            if (capacityFactor == null && knobs.padToCapacity()) {
+                capacityFactor = 1.0;
+            }
             if (capacityFactor != null) {
                 // GShard-style capacity: each expert takes at most capacityFactor times its even share of the
-                // routed tokens of the group; the rest are dropped (no padding).
+                // routed tokens of the group; the rest are dropped, and with padding every expert computes
+                // a full capacity's rows.
                 double capacity = Math.ceil(capacityFactor * total / experts);
                 for (int e = 0; e < experts; e++) {
                     droppedSum += Math.max(0, counts[e] - capacity);
-                    counts[e] = Math.min(counts[e], capacity);
+                    counts[e] = knobs.padToCapacity() ? capacity : Math.min(counts[e], capacity);
                 }
                 routedSum += total;
             }
-            int busiest = 0;
-            double best = -1;
-            for (int r = 0; r < ep; r++) {
-                double sum = 0;
-                for (int e = r * local; e < (r + 1) * local; e++) {
-                    sum += counts[e];
-                }
-                if (sum > best) {
-                    best = sum;
-                    busiest = r;
+            int rounding = knobs.tokenRounding();
+            if (rounding > 0) {
+                // SonicMoE token rounding: each expert's tokens to the nearest multiple of the GEMM tile.
+                for (int e = 0; e < experts; e++) {
+                    counts[e] = Math.round(counts[e] / rounding) * (double) rounding;
                 }
             }
-            long[] rows = new long[local];
-            for (int i = 0; i < local; i++) {
-                rows[i] = Math.round(counts[busiest * local + i] * etp);
-            }
-            return rows;
+            return counts;
         }
 
         private static double gaussian(SplittableRandom rnd) {
@@ -742,7 +869,7 @@ public final class TrainingStepWorkload {
             List<List<Op>> b = segments(bwd);
             int[] prev = {-1, -1};
             int[][] initial = {fwdDeps, bwdDeps};
-            int commSms = sc.moe().dispatcher() == Dispatcher.DEEPEP ? DispatchSpec.DEFAULT_COMM_SMS : DP_COMM_SMS;
+            int commSms = sc.moe().dispatcher() == Dispatcher.DEEPEP ? commSms() : DP_COMM_SMS;
             int n = Math.max(a.size(), b.size());
             for (int i = 0; i < n; i++) {
                 for (int chain = 0; chain < 2; chain++) {
@@ -902,6 +1029,11 @@ public final class TrainingStepWorkload {
         List<String> out = new ArrayList<>();
         if (sc.moe().routing().kind() == RoutingKind.TRACE && sc.moe().routing().trace() == null) {
             out.add("the routing trace was not loaded: simulated as balanced");
+        }
+        if (!io.moesim.scenario.StrategyKnobs.modelled(sc.strategy().name())) {
+            out.add("strategy '" + sc.strategy().name() + "': its distinguishing mechanism is not modelled yet"
+                    + (sc.strategy().name().equals("dualpipe") ? " (the bidirectional schedule; its 20 DeepEP SMs and "
+                    + "shared-expert overlap are)" : "") + "; the rest is simulated as Megatron-Core");
         }
         if (sc.parallel().fsdp() || sc.parallel().zeroStage() >= 3) {
             out.add("FSDP / ZeRO-3 parameter all-gathers are not simulated (memory sharding is)");

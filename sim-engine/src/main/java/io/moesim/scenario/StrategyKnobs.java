@@ -1,0 +1,80 @@
+package io.moesim.scenario;
+
+import io.moesim.cost.CollectiveAlgorithm;
+import java.util.Locale;
+
+/**
+ * The orthogonal knobs a named MoE system stands for; every one can also be set on its own in a
+ * scenario's {@code strategy} object, overriding the preset.
+ *
+ * @param commSms             SMs the EP communication kernels hold (null: the dispatcher's default, DeepEP's 24)
+ * @param a2aAlgorithm        all-to-all algorithm for the NCCL dispatcher: {@code FLAT} or {@code HIERARCHICAL}
+ *                            (Tutel's 2DH); {@code AUTO} = flat, as NCCL does
+ * @param sharedExpertOverlap run the shared experts' GEMMs while the dispatch and combine are in flight
+ *                            (Megatron-Core {@code --moe-shared-expert-overlap})
+ * @param tokenRounding       round every expert's token count to a multiple of this (SonicMoE token rounding;
+ *                            0 = off)
+ * @param padToCapacity       pad every expert to its capacity (GShard / DeepSpeed-MoE; needs a capacity factor,
+ *                            1.0 if the scenario gives none)
+ * @param pipelineDegree      split dispatch, expert GEMMs and combine into this many overlapping chunks (Tutel
+ *                            adaptive pipelining); 1 = off, 0 = choose the best of 1, 2, 4, 8 per layer
+ * @param replicateHotExperts replicate this many of the most loaded experts on every EP rank each iteration
+ *                            (FasterMoE shadowing); 0 = off, −1 = every expert loaded above twice the mean
+ */
+public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, boolean sharedExpertOverlap,
+                            int tokenRounding, boolean padToCapacity, int pipelineDegree, int replicateHotExperts) {
+    public StrategyKnobs {
+        if (commSms != null && commSms < 1) {
+            throw new IllegalArgumentException("strategy.commSms must be positive, got " + commSms);
+        }
+        if (a2aAlgorithm == null) {
+            a2aAlgorithm = CollectiveAlgorithm.AUTO;
+        } else if (a2aAlgorithm != CollectiveAlgorithm.AUTO && a2aAlgorithm != CollectiveAlgorithm.FLAT
+                && a2aAlgorithm != CollectiveAlgorithm.HIERARCHICAL) {
+            throw new IllegalArgumentException("strategy.a2aAlgorithm must be flat or hierarchical, got "
+                    + a2aAlgorithm.id());
+        }
+        if (tokenRounding < 0) {
+            throw new IllegalArgumentException("strategy.tokenRounding must not be negative, got " + tokenRounding);
+        }
+        if (pipelineDegree < 0 || pipelineDegree > 64) {
+            throw new IllegalArgumentException("strategy.pipelineDegree must be 0 (adaptive) to 64, got " + pipelineDegree);
+        }
+        if (replicateHotExperts < -1) {
+            throw new IllegalArgumentException("strategy.replicateHotExperts must be -1 (dynamic), 0 or more, got "
+                    + replicateHotExperts);
+        }
+    }
+
+    /** No knob set: Megatron-Core's defaults. */
+    public static final StrategyKnobs NONE = new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 0, false, 1, 0);
+
+    /**
+     * The knobs of a named system. Systems whose mechanism is not modelled yet ({@code hecate},
+     * {@code dualpipe}, {@code speculative-moe}) get {@link #NONE}; see {@link #modelled(String)}.
+     */
+    public static StrategyKnobs preset(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            // GShard-style capacity with padding, flat all-to-all in training (DeepSpeed-MoE, Rajbhandari 2022)
+            case "deepspeed-moe" -> new StrategyKnobs(null, CollectiveAlgorithm.FLAT, false, 0, true, 1, 0);
+            // adaptive pipelining degree and 2DH hierarchical all-to-all (Tutel, Hwang 2023)
+            case "tutel" -> new StrategyKnobs(null, CollectiveAlgorithm.HIERARCHICAL, false, 0, false, 0, 0);
+            // dynamic shadowing of popular experts (FasterMoE, He 2022)
+            case "fastermoe" -> new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 0, false, 1, -1);
+            // tile-level overlap of communication and expert GEMMs: deep chunking in a training step (Comet, 2025)
+            case "comet" -> new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 0, false, 8, 0);
+            // co-scheduled intra/inter-node communication with adaptive pipelining (FSMoE, 2025)
+            case "fsmoe" -> new StrategyKnobs(null, CollectiveAlgorithm.HIERARCHICAL, true, 0, false, 0, 0);
+            // token rounding to GEMM tile multiples (SonicMoE, 2025)
+            case "sonicmoe" -> new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 128, false, 1, 0);
+            // DualPipe's DeepEP with 20 SMs (DeepSeek-V3 report); the bidirectional schedule is not modelled yet
+            case "dualpipe" -> new StrategyKnobs(20, CollectiveAlgorithm.AUTO, true, 0, false, 1, 0);
+            default -> NONE;
+        };
+    }
+
+    /** Whether moe-sim models the named system's distinguishing mechanism (false: simulated as Megatron). */
+    public static boolean modelled(String name) {
+        return !name.equals("hecate") && !name.equals("speculative-moe") && !name.equals("dualpipe");
+    }
+}
