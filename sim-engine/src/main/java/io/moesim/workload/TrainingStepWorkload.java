@@ -431,9 +431,10 @@ public final class TrainingStepWorkload {
         }
 
         /**
-         * Tokens of each local expert on the busiest expert-parallel rank for one micro-batch of one layer:
-         * balanced routing splits evenly; uniform and zipf draw per-expert counts (normal approximation of
-         * the multinomial, seeded per layer).
+         * Tokens of every expert of the expert-parallel group for one micro-batch of one layer: balanced
+         * routing splits evenly; uniform and zipf draw per-expert counts (normal approximation of the
+         * multinomial, seeded per layer); a trace gives the shares. Then the capacity factor (drop, and pad
+         * with {@code padToCapacity}) and token rounding apply.
          */
         private double[] expertCounts(int layer) {
             int ep = p.ep();
