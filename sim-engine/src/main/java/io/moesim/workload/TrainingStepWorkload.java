@@ -73,6 +73,15 @@ public final class TrainingStepWorkload {
     static final int DP_COMM_SMS = 16;
     /** Adam step traffic per parameter of the local shard: read fp32 param, grad, two moments; write param, moments, bf16 copy. */
     static final int OPTIMIZER_BYTES_PER_PARAM = 34;
+    /**
+     * Streams: 0 compute (and blocking collectives), 3 gradient reduction, 4 overlapped EP exchange, and one
+     * stream per pipeline direction and side, so a stage's receives never queue behind its sends (Megatron
+     * posts them as separate, batched isend/irecv operations).
+     */
+    static final int FWD_SEND = 5;
+    static final int FWD_RECV = 6;
+    static final int BWD_SEND = 7;
+    static final int BWD_RECV = 8;
 
     private TrainingStepWorkload() {
     }
@@ -696,11 +705,11 @@ public final class TrainingStepWorkload {
                                 lastOnStage[st] = g.compute(st, 0, "join", Category.MEMORY, 0, 0, ends[0], ends[1]);
                                 fwdEnd[vs][mb] = ends[0];
                                 fwdSend[vs][mb] = vs == stages - 1 ? ends[0]
-                                        : g.transfer(st, 1, (vs + 1) % pp, 1, actBytes, "pp-send", Category.PP_COMM,
+                                        : g.transfer(st, FWD_SEND, (vs + 1) % pp, FWD_RECV, actBytes, "pp-send", Category.PP_COMM,
                                         fabric.interNodeLatencyNs(), 0, ends[0]);
                                 bwdEnd[vsB][mbB] = ends[1];
                                 bwdSend[vsB][mbB] = vsB == 0 ? ends[1]
-                                        : g.transfer(st, 2, (vsB - 1 + pp) % pp, 2, actBytes, "pp-send-grad",
+                                        : g.transfer(st, BWD_SEND, (vsB - 1 + pp) % pp, BWD_RECV, actBytes, "pp-send-grad",
                                         Category.PP_COMM, fabric.interNodeLatencyNs(), 0, ends[1]);
                                 lastBwdOfChunk[vsB] = ends[1];
                                 cursor[st] += 2;
@@ -715,12 +724,12 @@ public final class TrainingStepWorkload {
                         if (!bwd) {
                             fwdEnd[vs][mb] = last;
                             fwdSend[vs][mb] = vs == stages - 1 ? last
-                                    : g.transfer(st, 1, (vs + 1) % pp, 1, actBytes, "pp-send", Category.PP_COMM,
+                                    : g.transfer(st, FWD_SEND, (vs + 1) % pp, FWD_RECV, actBytes, "pp-send", Category.PP_COMM,
                                     fabric.interNodeLatencyNs(), 0, last);
                         } else {
                             bwdEnd[vs][mb] = last;
                             bwdSend[vs][mb] = vs == 0 ? last
-                                    : g.transfer(st, 2, (vs - 1 + pp) % pp, 2, actBytes, "pp-send-grad",
+                                    : g.transfer(st, BWD_SEND, (vs - 1 + pp) % pp, BWD_RECV, actBytes, "pp-send-grad",
                                     Category.PP_COMM, fabric.interNodeLatencyNs(), 0, last);
                             lastBwdOfChunk[vs] = last;
                         }

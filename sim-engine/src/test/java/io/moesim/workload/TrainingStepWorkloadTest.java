@@ -74,6 +74,34 @@ class TrainingStepWorkloadTest {
     }
 
     @Test
+    void oneFOneBBubbleIsPpMinusOneTimesForwardPlusBackward() {
+        // Dense Llama-3-8B, no TP/EP communication (tp 1, one GPU per stage): the classic 1F1B bubble is
+        // (pp - 1)(F + B) for per-stage forward F and backward B of one micro-batch (Narayanan et al. 2021).
+        ModelSpec llama = ModelCatalog.builtIn().require("llama3-8b");
+        int pp = 4;
+        int m = 16;
+        Scenario s = new Scenario("1f1b", Workload.TRAINING_STEP, llama, ClusterSpec.of("fake", 1, 4),
+                new ParallelLayout(1, pp, 1, 1, 1, 1, false, 1), new BatchSpec(2048, m, 1), Precision.BF16,
+                Recompute.NONE, MoeConfig.defaults(), StrategySpec.defaults(), null, null);
+        TrainingStepResult r = run(s);
+        // The busiest stage (the last: it also computes the logits) sets the pace; its F + B per micro-batch
+        // is its compute busy time over m, and it idles for the pipeline's fill and drain.
+        long busiest = 0;
+        double sumOthers = 0;
+        for (int st = 0; st < pp; st++) {
+            busiest = Math.max(busiest, r.simulation().computeBusyNs(st));
+        }
+        for (int st = 0; st < pp; st++) {
+            sumOthers += r.simulation().computeBusyNs(st) / (double) m;
+        }
+        double perMicroBatch = busiest / (double) m;
+        // Fill and drain: (pp - 1) stage-steps, each a forward plus a backward of another stage.
+        double expectedBubble = sumOthers - perMicroBatch;
+        double bubble = r.simulation().makespanNs() - busiest;
+        assertThat(bubble / expectedBubble).isBetween(0.9, 1.15);
+    }
+
+    @Test
     void everyMicroBatchRunsForwardAndBackwardOnEveryVirtualStageOnce() {
         for (int[] shape : new int[][]{{4, 1, 8}, {4, 2, 8}, {2, 3, 6}, {8, 4, 16}}) {
             int pp = shape[0];
