@@ -657,6 +657,10 @@ public final class TrainingStepWorkload {
             int[] lastBwdOfChunk = new int[stages];
             java.util.Arrays.fill(lastBwdOfChunk, -1);
             boolean overlap = sc.strategy().a2aOverlap() && model.isMoe();
+            // Megatron-Core's default pipeline p2p (batch_isend_irecv waited on before the next step, no
+            // overlap_p2p_comm): a stage goes on only after its send is delivered. Receives are waited for by
+            // the data dependency in any case.
+            boolean blockingP2p = true;
             while (remaining > 0) {
                 boolean progressed = false;
                 for (int st = 0; st < pp; st++) {
@@ -712,6 +716,10 @@ public final class TrainingStepWorkload {
                                         : g.transfer(st, BWD_SEND, (vsB - 1 + pp) % pp, BWD_RECV, actBytes, "pp-send-grad",
                                         Category.PP_COMM, fabric.interNodeLatencyNs(), 0, ends[1]);
                                 lastBwdOfChunk[vsB] = ends[1];
+                                if (blockingP2p) {
+                                    lastOnStage[st] = g.compute(st, 0, "p2p-wait", Category.MEMORY, 0, 0,
+                                            fwdSend[vs][mb], bwdSend[vsB][mbB]);
+                                }
                                 cursor[st] += 2;
                                 remaining -= 2;
                                 progressed = true;
@@ -732,6 +740,9 @@ public final class TrainingStepWorkload {
                                     : g.transfer(st, BWD_SEND, (vs - 1 + pp) % pp, BWD_RECV, actBytes, "pp-send-grad",
                                     Category.PP_COMM, fabric.interNodeLatencyNs(), 0, last);
                             lastBwdOfChunk[vs] = last;
+                        }
+                        if (blockingP2p) {
+                            lastOnStage[st] = bwd ? bwdSend[vs][mb] : fwdSend[vs][mb];
                         }
                         cursor[st]++;
                         remaining--;
