@@ -32,7 +32,6 @@ import io.moesim.scenario.Scenario;
 import io.moesim.scenario.Workload;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The {@code training-step} workload (first version): one training step of one pipeline — one GPU per
@@ -107,8 +106,7 @@ public final class TrainingStepWorkload {
         private final int microBatches;
         private double imbalanceSum;
         private int moeLayerCount;
-        private double droppedSum;
-        private double routedSum;
+        private final ExpertLoads loads;
 
         Builder(Scenario sc, CostModel cost) {
             this.sc = sc;
@@ -124,6 +122,7 @@ public final class TrainingStepWorkload {
             this.tokens = (long) b * s / p.cp();
             this.spTokens = Math.max(1, tokens / p.tp());
             this.microBatches = sc.batch().globalBatch() / (b * ranks.dp());
+            this.loads = new ExpertLoads(sc, spTokens);
         }
 
         private long gemm(long m, long n, long k) {
@@ -242,13 +241,13 @@ public final class TrainingStepWorkload {
             double routedTokens = spTokens * (double) moe.topK();
             ops.add(new Op("permute", Category.MEMORY, memory(MemoryOp.PERMUTE, routedTokens * h * 2.0 * 2), 0, false));
 
-            double[] counts = expertCounts(layer);
+            double[] counts = loads.counts(layer);
             double total = 0;
             for (double c : counts) {
                 total += c;
             }
             // FasterMoE shadowing: the hottest experts are replicated on every rank; their tokens stay local.
-            boolean[] hot = hotExperts(counts, knobs.replicateHotExperts());
+            boolean[] hot = ExpertLoads.hotExperts(counts, knobs.replicateHotExperts());
             double hotTokens = 0;
             int hotCount = 0;
             for (int e = 0; e < counts.length; e++) {
@@ -258,7 +257,7 @@ public final class TrainingStepWorkload {
                 }
             }
             double stayFraction = total == 0 ? 0 : hotTokens / total;
-            long[] rows = busiestRows(counts, hot, ep, local, etp);
+            long[] rows = ExpertLoads.busiestRows(counts, hot, ep, local, etp);
             double load = 0;
             for (long r : rows) {
                 load += r;
@@ -340,72 +339,6 @@ public final class TrainingStepWorkload {
             return Math.min(sms - 1, k != null ? k : DispatchSpec.DEFAULT_COMM_SMS);
         }
 
-        /** Experts to replicate: the {@code k} most loaded, or (k = −1) all loaded above twice the mean. */
-        private static boolean[] hotExperts(double[] counts, int k) {
-            boolean[] hot = new boolean[counts.length];
-            if (k == 0) {
-                return hot;
-            }
-            double mean = 0;
-            for (double c : counts) {
-                mean += c / counts.length;
-            }
-            Integer[] order = new Integer[counts.length];
-            for (int e = 0; e < order.length; e++) {
-                order[e] = e;
-            }
-            java.util.Arrays.sort(order, (a, b) -> counts[a] != counts[b] ? Double.compare(counts[b], counts[a])
-                    : Integer.compare(a, b));
-            int take = k < 0 ? counts.length : Math.min(k, counts.length);
-            for (int i = 0; i < take; i++) {
-                int e = order[i];
-                if (k < 0 && counts[e] <= 2 * mean) {
-                    break;
-                }
-                hot[e] = true;
-            }
-            return hot;
-        }
-
-        /**
-         * Rows of each local expert on the busiest expert-parallel rank (times {@code etp}); replicated
-         * experts are computed on every rank for the tokens routed there, {@code 1/ep} of their load each.
-         */
-        private static long[] busiestRows(double[] counts, boolean[] hot, int ep, int local, int etp) {
-            double hotShare = 0;
-            int hotCount = 0;
-            for (int e = 0; e < counts.length; e++) {
-                if (hot[e]) {
-                    hotShare += counts[e] / ep;
-                    hotCount++;
-                }
-            }
-            int busiest = 0;
-            double best = -1;
-            for (int r = 0; r < ep; r++) {
-                double sum = 0;
-                for (int e = r * local; e < (r + 1) * local; e++) {
-                    sum += hot[e] ? 0 : counts[e];
-                }
-                if (sum > best) {
-                    best = sum;
-                    busiest = r;
-                }
-            }
-            long[] rows = new long[local + hotCount];
-            for (int i = 0; i < local; i++) {
-                int e = busiest * local + i;
-                rows[i] = hot[e] ? 0 : Math.round(counts[e] * etp);
-            }
-            int j = local;
-            for (int e = 0; e < counts.length; e++) {
-                if (hot[e]) {
-                    rows[j++] = Math.round(counts[e] / ep * etp);
-                }
-            }
-            return rows;
-        }
-
         /**
          * One dispatch or combine of {@code tokens} tokens per rank over the expert-parallel group (each token
          * to top-k experts); stragglers stretch it by the imbalance.
@@ -437,80 +370,6 @@ public final class TrainingStepWorkload {
                 t = collective(Collective.ALL_TO_ALL, group, bytes, algorithm, CollectiveCostModel.ANY_SMS);
             }
             return Math.round(t * imbalance);
-        }
-
-        /**
-         * Tokens of every expert of the expert-parallel group for one micro-batch of one layer: balanced
-         * routing splits evenly; uniform and zipf draw per-expert counts (normal approximation of the
-         * multinomial, seeded per layer); a trace gives the shares. Then the capacity factor (drop, and pad
-         * with {@code padToCapacity}) and token rounding apply.
-         */
-        private double[] expertCounts(int layer) {
-            int ep = p.ep();
-            MoeSpec moe = model.moe();
-            double total = spTokens * (double) ep * moe.topK();
-            int experts = moe.experts();
-            double[] counts = new double[experts];
-            RoutingKind kind = sc.moe().routing().kind();
-            io.moesim.scenario.RoutingTrace trace = sc.moe().routing().trace();
-            if (kind == RoutingKind.TRACE && trace != null) {
-                double[] share = trace.shares(layer);
-                for (int e = 0; e < experts; e++) {
-                    counts[e] = e < share.length ? Math.round(total * share[e]) : 0;
-                }
-            } else if (kind == RoutingKind.BALANCED || kind == RoutingKind.TRACE) {
-                java.util.Arrays.fill(counts, total / experts);
-            } else {
-                SplittableRandom rnd = new SplittableRandom(sc.moe().routing().seed() * 1_000_003L + layer);
-                double[] prob = new double[experts];
-                double sum = 0;
-                for (int e = 0; e < experts; e++) {
-                    prob[e] = kind == RoutingKind.ZIPF ? 1.0 / Math.pow(e + 1, sc.moe().routing().skew()) : 1.0;
-                    sum += prob[e];
-                }
-                for (int e = experts - 1; e > 0; e--) {
-                    int j = rnd.nextInt(e + 1);
-                    double tmp = prob[e];
-                    prob[e] = prob[j];
-                    prob[j] = tmp;
-                }
-                for (int e = 0; e < experts; e++) {
-                    double pe = Math.min(1, prob[e] / sum);
-                    double mean = total * pe;
-                    double sd = Math.sqrt(total * pe * (1 - pe));
-                    counts[e] = Math.max(0, Math.round(mean + sd * gaussian(rnd)));
-                }
-            }
-            io.moesim.scenario.StrategyKnobs knobs = sc.strategy().knobs();
-            Double capacityFactor = sc.moe().capacityFactor();
-            if (capacityFactor == null && knobs.padToCapacity()) {
-                capacityFactor = 1.0;
-            }
-            if (capacityFactor != null) {
-                // GShard-style capacity: each expert takes at most capacityFactor times its even share of the
-                // routed tokens of the group; the rest are dropped, and with padding every expert computes
-                // a full capacity's rows.
-                double capacity = Math.ceil(capacityFactor * total / experts);
-                for (int e = 0; e < experts; e++) {
-                    droppedSum += Math.max(0, counts[e] - capacity);
-                    counts[e] = knobs.padToCapacity() ? capacity : Math.min(counts[e], capacity);
-                }
-                routedSum += total;
-            }
-            int rounding = knobs.tokenRounding();
-            if (rounding > 0) {
-                // SonicMoE token rounding: each expert's tokens to the nearest multiple of the GEMM tile.
-                for (int e = 0; e < experts; e++) {
-                    counts[e] = Math.round(counts[e] / rounding) * (double) rounding;
-                }
-            }
-            return counts;
-        }
-
-        private static double gaussian(SplittableRandom rnd) {
-            double u = Math.max(1e-12, rnd.nextDouble());
-            double v = rnd.nextDouble();
-            return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
         }
 
         /** Backward ops of a forward list: GEMMs and attention twice-ish, memory ops twice, comm once. */
@@ -1024,7 +883,7 @@ public final class TrainingStepWorkload {
             double imbalance = moeLayerCount == 0 ? 1 : imbalanceSum / moeLayerCount;
             return new TrainingStepResult(step, tokensPerStep / step / gpus, tflops, peak == 0 ? 0 : tflops / peak,
                     compute, exposed, Math.max(0, step - streamBusy), microBatches, imbalance,
-                    routedSum == 0 ? 0 : droppedSum / routedSum, MemoryModel.estimate(sc, hbmBytes, imbalance), sim);
+                    loads.droppedFraction(), MemoryModel.estimate(sc, hbmBytes, imbalance), sim);
         }
 
         private double peak;

@@ -1,0 +1,179 @@
+package io.moesim.workload;
+
+import io.moesim.model.ModelSpec;
+import io.moesim.model.MoeSpec;
+import io.moesim.scenario.ParallelLayout;
+import io.moesim.scenario.RoutingKind;
+import io.moesim.scenario.Scenario;
+import java.util.SplittableRandom;
+
+/**
+ * How many tokens each expert of an expert-parallel group receives in one micro-batch of one layer,
+ * and which rank is busiest: routing (balanced, uniform, zipf, trace), capacity (drop, pad), token
+ * rounding, and replication of hot experts. Keeps the dropped-token statistics of the layers it has
+ * counted.
+ *
+ * @implNote not thread-safe; one per training-step build.
+ */
+final class ExpertLoads {
+    private final Scenario sc;
+    private final ModelSpec model;
+    private final ParallelLayout p;
+    private final double spTokens;
+    private double droppedSum;
+    private double routedSum;
+
+    /** @param spTokens tokens of one micro-batch on one rank (the sequence-parallel shard) */
+    ExpertLoads(Scenario sc, double spTokens) {
+        this.sc = sc;
+        this.model = sc.model();
+        this.p = sc.parallel();
+        this.spTokens = spTokens;
+    }
+
+    /** Routed tokens dropped by the capacity factor over all routed tokens counted so far (0 when dropless). */
+    double droppedFraction() {
+        return routedSum == 0 ? 0 : droppedSum / routedSum;
+    }
+
+    /**
+     * Tokens of every expert of the expert-parallel group for one micro-batch of one layer: balanced
+     * routing splits evenly; uniform and zipf draw per-expert counts (normal approximation of the
+     * multinomial, seeded per layer); a trace gives the shares. Then the capacity factor (drop, and pad
+     * with {@code padToCapacity}) and token rounding apply; the dropped-token statistics are updated.
+     */
+    double[] counts(int layer) {
+        int ep = p.ep();
+        MoeSpec moe = model.moe();
+        double total = spTokens * (double) ep * moe.topK();
+        int experts = moe.experts();
+        double[] counts = new double[experts];
+        RoutingKind kind = sc.moe().routing().kind();
+        io.moesim.scenario.RoutingTrace trace = sc.moe().routing().trace();
+        if (kind == RoutingKind.TRACE && trace != null) {
+            double[] share = trace.shares(layer);
+            for (int e = 0; e < experts; e++) {
+                counts[e] = e < share.length ? Math.round(total * share[e]) : 0;
+            }
+        } else if (kind == RoutingKind.BALANCED || kind == RoutingKind.TRACE) {
+            java.util.Arrays.fill(counts, total / experts);
+        } else {
+            SplittableRandom rnd = new SplittableRandom(sc.moe().routing().seed() * 1_000_003L + layer);
+            double[] prob = new double[experts];
+            double sum = 0;
+            for (int e = 0; e < experts; e++) {
+                prob[e] = kind == RoutingKind.ZIPF ? 1.0 / Math.pow(e + 1, sc.moe().routing().skew()) : 1.0;
+                sum += prob[e];
+            }
+            for (int e = experts - 1; e > 0; e--) {
+                int j = rnd.nextInt(e + 1);
+                double tmp = prob[e];
+                prob[e] = prob[j];
+                prob[j] = tmp;
+            }
+            for (int e = 0; e < experts; e++) {
+                double pe = Math.min(1, prob[e] / sum);
+                double mean = total * pe;
+                double sd = Math.sqrt(total * pe * (1 - pe));
+                counts[e] = Math.max(0, Math.round(mean + sd * gaussian(rnd)));
+            }
+        }
+        io.moesim.scenario.StrategyKnobs knobs = sc.strategy().knobs();
+        Double capacityFactor = sc.moe().capacityFactor();
+        if (capacityFactor == null && knobs.padToCapacity()) {
+            capacityFactor = 1.0;
+        }
+        if (capacityFactor != null) {
+            // GShard-style capacity: each expert takes at most capacityFactor times its even share of the
+            // routed tokens of the group; the rest are dropped, and with padding every expert computes
+            // a full capacity's rows.
+            double capacity = Math.ceil(capacityFactor * total / experts);
+            for (int e = 0; e < experts; e++) {
+                droppedSum += Math.max(0, counts[e] - capacity);
+                counts[e] = knobs.padToCapacity() ? capacity : Math.min(counts[e], capacity);
+            }
+            routedSum += total;
+        }
+        int rounding = knobs.tokenRounding();
+        if (rounding > 0) {
+            // SonicMoE token rounding: each expert's tokens to the nearest multiple of the GEMM tile.
+            for (int e = 0; e < experts; e++) {
+                counts[e] = Math.round(counts[e] / rounding) * (double) rounding;
+            }
+        }
+        return counts;
+    }
+
+    private static double gaussian(SplittableRandom rnd) {
+        double u = Math.max(1e-12, rnd.nextDouble());
+        double v = rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+
+
+    /** Experts to replicate: the {@code k} most loaded, or (k = −1) all loaded above twice the mean. */
+    static boolean[] hotExperts(double[] counts, int k) {
+        boolean[] hot = new boolean[counts.length];
+        if (k == 0) {
+            return hot;
+        }
+        double mean = 0;
+        for (double c : counts) {
+            mean += c / counts.length;
+        }
+        Integer[] order = new Integer[counts.length];
+        for (int e = 0; e < order.length; e++) {
+            order[e] = e;
+        }
+        java.util.Arrays.sort(order, (a, b) -> counts[a] != counts[b] ? Double.compare(counts[b], counts[a])
+                : Integer.compare(a, b));
+        int take = k < 0 ? counts.length : Math.min(k, counts.length);
+        for (int i = 0; i < take; i++) {
+            int e = order[i];
+            if (k < 0 && counts[e] <= 2 * mean) {
+                break;
+            }
+            hot[e] = true;
+        }
+        return hot;
+    }
+
+    /**
+     * Rows of each local expert on the busiest expert-parallel rank (times {@code etp}); replicated
+     * experts are computed on every rank for the tokens routed there, {@code 1/ep} of their load each.
+     */
+    static long[] busiestRows(double[] counts, boolean[] hot, int ep, int local, int etp) {
+        double hotShare = 0;
+        int hotCount = 0;
+        for (int e = 0; e < counts.length; e++) {
+            if (hot[e]) {
+                hotShare += counts[e] / ep;
+                hotCount++;
+            }
+        }
+        int busiest = 0;
+        double best = -1;
+        for (int r = 0; r < ep; r++) {
+            double sum = 0;
+            for (int e = r * local; e < (r + 1) * local; e++) {
+                sum += hot[e] ? 0 : counts[e];
+            }
+            if (sum > best) {
+                best = sum;
+                busiest = r;
+            }
+        }
+        long[] rows = new long[local + hotCount];
+        for (int i = 0; i < local; i++) {
+            int e = busiest * local + i;
+            rows[i] = hot[e] ? 0 : Math.round(counts[e] * etp);
+        }
+        int j = local;
+        for (int e = 0; e < counts.length; e++) {
+            if (hot[e]) {
+                rows[j++] = Math.round(counts[e] / ep * etp);
+            }
+        }
+        return rows;
+    }
+}
