@@ -125,7 +125,8 @@ final class SimulateCommand implements Callable<Integer> {
             o.put("peakMemoryGiB", round(r.memory().peakGiB())).put("fitsInMemory", r.memory().fits());
             ObjectNode br = o.putObject("breakdown");
             br.put("computeSeconds", round(r.computeSeconds())).put("exposedCommSeconds", round(r.exposedCommSeconds()))
-                    .put("pipelineBubbleSeconds", round(r.pipelineBubbleSeconds()));
+                    .put("pipelineBubbleSeconds", round(r.pipelineBubbleSeconds()))
+                    .put("hostBoundSeconds", round(r.hostBoundSeconds()));
             o.put("microBatches", r.microBatches()).put("loadImbalance", round(r.loadImbalance()))
                     .put("droppedTokenFraction", round(r.droppedTokenFraction()));
             out.print(Json.pretty(o));
@@ -134,8 +135,9 @@ final class SimulateCommand implements Callable<Integer> {
         out.println(String.format(Locale.ROOT, "%s: step %.2f s, %.0f tokens/s/GPU, %.1f model TFLOPS/GPU (MFU %.1f%%)",
                 s.name(), r.stepTimeSeconds(), r.tokensPerSecondPerGpu(), r.modelTflopsPerGpu(), r.mfu() * 100));
         out.println(String.format(Locale.ROOT, "  busiest stage: compute %.2f s, exposed communication %.2f s, "
-                + "pipeline bubble %.2f s; %d micro-batches; load imbalance %.2f", r.computeSeconds(),
-                r.exposedCommSeconds(), r.pipelineBubbleSeconds(), r.microBatches(), r.loadImbalance()));
+                + "host-bound %.2f s, pipeline bubble %.2f s; %d micro-batches; load imbalance %.2f", r.computeSeconds(),
+                r.exposedCommSeconds(), r.hostBoundSeconds(), r.pipelineBubbleSeconds(), r.microBatches(),
+                r.loadImbalance()));
         out.println(String.format(Locale.ROOT, "  memory: %.1f GiB per GPU on pipeline rank %d (%s the %.0f GiB of HBM)",
                 r.memory().peakGiB(), r.memory().pipelineRank(), r.memory().fits() ? "fits" : "DOES NOT FIT",
                 MemoryEstimate.gib(r.memory().hbmBytes())));

@@ -114,6 +114,7 @@ public final class ChromeTrace {
         return switch (stream) {
             case TaskGraph.COMPUTE_STREAM -> "stream 0 (compute)";
             case TaskGraph.COMM_STREAM -> "stream 1 (communication)";
+            case 9 -> "stream 9 (host: framework launches)";
             default -> "stream " + stream;
         };
     }

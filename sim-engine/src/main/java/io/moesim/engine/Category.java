@@ -21,12 +21,28 @@ public enum Category {
     /** Data-parallel gradient reduction and parameter gathering. */
     DP_COMM(true),
     /** Any other communication. */
-    OTHER_COMM(true);
+    OTHER_COMM(true),
+    /**
+     * Host (CPU) work of the training framework: the Python and PyTorch time to launch kernels, and its
+     * waits for the GPU. Not GPU work: it neither counts as compute nor as communication.
+     */
+    HOST(false, true);
 
     private final boolean communication;
+    private final boolean host;
 
     Category(boolean communication) {
+        this(communication, false);
+    }
+
+    Category(boolean communication, boolean host) {
         this.communication = communication;
+        this.host = host;
+    }
+
+    /** Whether tasks of this category are host (CPU) work rather than GPU work. */
+    public boolean isHost() {
+        return host;
     }
 
     /** Whether tasks of this category move data between GPUs. */

@@ -109,7 +109,8 @@ public final class SimulationResult {
         int size = 0;
         for (int k = from; k < to; k++) {
             int i = order[k];
-            if (spanEnd[i] <= spanStart[i] || graph.task(spanTask[i]).communication != communication) {
+            Task task = graph.task(spanTask[i]);
+            if (spanEnd[i] <= spanStart[i] || task.communication != communication || task.category.isHost()) {
                 continue;
             }
             if (size > 0 && spanStart[i] <= out[size - 1]) {

@@ -166,6 +166,11 @@ public final class TaskGraph {
         return tasks[id].gpus.clone();
     }
 
+    /** The (first) GPU of task {@code id}, without copying. */
+    public int gpu(int id) {
+        return tasks[id].gpus[0];
+    }
+
     /** Builds a {@link TaskGraph}; not thread-safe. */
     public static final class Builder {
         private final Topology topology;
@@ -193,8 +198,8 @@ public final class TaskGraph {
          * @param flops  floating-point operations (for reports)
          */
         public int compute(int gpu, int stream, String name, Category category, long workNs, double flops, int... deps) {
-            if (category.isCommunication()) {
-                throw new IllegalArgumentException("compute task '" + name + "' has communication category " + category);
+            if (category.isCommunication() || category.isHost()) {
+                throw new IllegalArgumentException("compute task '" + name + "' has non-compute category " + category);
             }
             if (workNs < 0) {
                 throw new IllegalArgumentException("workNs must not be negative, got " + workNs);
@@ -202,6 +207,21 @@ public final class TaskGraph {
             checkGpuStream(gpu, stream);
             return add(new Task(tasks.size(), name, category, false, new int[]{gpu}, new int[]{stream}, workNs, flops, 0,
                     0, Double.POSITIVE_INFINITY, 0, new int[0], new double[0], checkDeps(deps)));
+        }
+
+        /**
+         * Host (CPU) work on a host thread, modelled as stream {@code stream} of {@code gpu}: it takes
+         * {@code ns} regardless of the GPU's SMs (never stretched by communication kernels) and counts neither
+         * as GPU compute nor as communication. GPU tasks that the host launches depend on it; a host task that
+         * waits for the GPU (a device-to-host synchronisation) depends on the GPU task it waits for.
+         */
+        public int host(int gpu, int stream, String name, long ns, int... deps) {
+            if (ns < 0) {
+                throw new IllegalArgumentException("host task '" + name + "': ns must not be negative, got " + ns);
+            }
+            checkGpuStream(gpu, stream);
+            return add(new Task(tasks.size(), name, Category.HOST, true, new int[]{gpu}, new int[]{stream}, 0, 0, ns, 0,
+                    Double.POSITIVE_INFINITY, 0, new int[0], new double[0], checkDeps(deps)));
         }
 
         /**

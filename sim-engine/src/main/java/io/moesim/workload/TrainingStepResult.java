@@ -11,7 +11,9 @@ import io.moesim.engine.SimulationResult;
  * @param mfu                    model TFLOPS over the GPU's dense peak for the training precision
  * @param computeSeconds         compute-busy time of the busiest pipeline stage
  * @param exposedCommSeconds     communication on that stage's compute stream (not overlapped)
- * @param pipelineBubbleSeconds  step time minus that stage's compute-stream busy time
+ * @param pipelineBubbleSeconds  step time minus that stage's compute-stream busy time and its host-bound idle time
+ * @param hostBoundSeconds       time that stage's compute stream sat idle waiting for the host to launch the next
+ *                               kernel (framework overhead, and the refill after device-to-host synchronisations)
  * @param microBatches           micro-batches per step per pipeline
  * @param loadImbalance          tokens of the busiest expert-parallel rank over the mean (1 = balanced), averaged over MoE layers
  * @param droppedTokenFraction   routed tokens dropped by the capacity factor (0 when dropless)
@@ -20,6 +22,6 @@ import io.moesim.engine.SimulationResult;
  */
 public record TrainingStepResult(double stepTimeSeconds, double tokensPerSecondPerGpu, double modelTflopsPerGpu,
                                  double mfu, double computeSeconds, double exposedCommSeconds,
-                                 double pipelineBubbleSeconds, int microBatches, double loadImbalance,
+                                 double pipelineBubbleSeconds, double hostBoundSeconds, int microBatches, double loadImbalance,
                                  double droppedTokenFraction, MemoryEstimate memory, SimulationResult simulation) {
 }

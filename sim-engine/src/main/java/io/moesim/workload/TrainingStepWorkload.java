@@ -81,12 +81,24 @@ public final class TrainingStepWorkload {
     static final int FWD_RECV = 6;
     static final int BWD_SEND = 7;
     static final int BWD_RECV = 8;
+    /** The stage's host thread (Python and the PyTorch dispatcher launching kernels); see {@link FrameworkHost}. */
+    static final int HOST = 9;
 
     private TrainingStepWorkload() {
     }
 
-    /** A step of work on the compute stream: a kernel or a blocking collective. */
-    private record Op(String name, Category category, long ns, double flops, boolean comm) {
+    /**
+     * A step of work on the compute stream: a kernel or a blocking collective, with the host time to launch
+     * it and whether the host waits for the GPU before launching it.
+     */
+    private record Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync) {
+        Op(String name, Category category, long ns, double flops, boolean comm) {
+            this(name, category, ns, flops, comm, 0, false);
+        }
+
+        Op withHost(long launchNs, boolean waits) {
+            return new Op(name, category, ns, flops, comm, launchNs, waits);
+        }
     }
 
 
@@ -107,8 +119,17 @@ public final class TrainingStepWorkload {
         private double imbalanceSum;
         private int moeLayerCount;
         private final ExpertLoads loads;
+        private final FrameworkHost host;
+        /** For the host-bound idle time: (GPU task, its host task, the GPU task before it on the stage) triples. */
+        private final Triples launched = new Triples();
+        /** Launch time on each stage's host thread not yet emitted as a host task (see {@link #launch}). */
+        private long[] hostCarryNs;
 
         Builder(Scenario sc, CostModel cost) {
+            this(sc, cost, true);
+        }
+
+        Builder(Scenario sc, CostModel cost, boolean hostOverhead) {
             this.sc = sc;
             this.cost = cost;
             this.model = sc.model();
@@ -123,6 +144,20 @@ public final class TrainingStepWorkload {
             this.spTokens = Math.max(1, tokens / p.tp());
             this.microBatches = sc.batch().globalBatch() / (b * ranks.dp());
             this.loads = new ExpertLoads(sc, spTokens);
+            this.host = new FrameworkHost(model, model.isMoe() ? model.moe().experts() / p.ep() : 0, hostOverhead);
+        }
+
+        /** The forward ops with their host launch times and synchronisations. */
+        private List<Op> hosted(List<Op> forward) {
+            List<Op> out = new ArrayList<>(forward.size());
+            for (Op o : forward) {
+                out.add(o.withHost(host.forwardNs(o.name()), host.syncsBefore(o.name())));
+            }
+            return out;
+        }
+
+        private Op hostedOp(String name, Category category, long ns, double flops, long hostNs) {
+            return new Op(name, category, ns, flops, false, hostNs, false);
         }
 
         private long gemm(long m, long n, long k) {
@@ -378,27 +413,28 @@ public final class TrainingStepWorkload {
             Recompute rc = sc.recompute();
             if (rc == Recompute.FULL) {
                 for (Op o : forward) {
-                    ops.add(new Op("recompute-" + o.name(), o.category(), o.ns(), o.flops(), o.comm()));
+                    ops.add(new Op("recompute-" + o.name(), o.category(), o.ns(), o.flops(), o.comm(), o.hostNs(), o.sync()));
                 }
             } else if (rc == Recompute.SELECTIVE) {
                 for (Op o : forward) {
                     if (o.name().endsWith("norm") || o.name().endsWith("act")) {
-                        ops.add(new Op("recompute-" + o.name(), o.category(), o.ns(), o.flops(), o.comm()));
+                        ops.add(new Op("recompute-" + o.name(), o.category(), o.ns(), o.flops(), o.comm(), o.hostNs(), false));
                     }
                 }
             }
             for (int i = forward.size() - 1; i >= 0; i--) {
                 Op o = forward.get(i);
+                long bwdHost = FrameworkHost.backwardNs(o.hostNs());
                 if (o.comm()) {
-                    ops.add(new Op(o.name() + "-bwd", o.category(), o.ns(), 0, true));
+                    ops.add(new Op(o.name() + "-bwd", o.category(), o.ns(), 0, true, o.hostNs(), false));
                 } else if (o.category() == Category.GEMM) {
-                    ops.add(new Op(o.name() + "-dgrad", Category.GEMM, o.ns(), o.flops(), false));
-                    ops.add(new Op(o.name() + "-wgrad", Category.GEMM, o.ns(), o.flops(), false));
+                    ops.add(new Op(o.name() + "-dgrad", Category.GEMM, o.ns(), o.flops(), false, o.hostNs(), false));
+                    ops.add(new Op(o.name() + "-wgrad", Category.GEMM, o.ns(), o.flops(), false, o.hostNs(), false));
                 } else if (o.category() == Category.ATTENTION) {
                     ops.add(new Op(o.name() + "-bwd", Category.ATTENTION, cost.attention().backwardNs(attn, sms) / p.cp(),
-                            attn.backwardFlops() / p.cp(), false));
+                            attn.backwardFlops() / p.cp(), false, bwdHost, false));
                 } else {
-                    ops.add(new Op(o.name() + "-bwd", o.category(), o.ns() * 2, 0, false));
+                    ops.add(new Op(o.name() + "-bwd", o.category(), o.ns() * 2, 0, false, bwdHost, false));
                 }
             }
             return ops;
@@ -427,9 +463,9 @@ public final class TrainingStepWorkload {
             int stages = pp * vpp;
             int[][] layersOf = split();
             AttentionShape attn = attentionShape();
-            List<Op> attnF = attentionForward();
+            List<Op> attnF = hosted(attentionForward());
             List<Op> attnB = backward(attnF, attn);
-            List<Op> denseF = denseFfnForward(model.ffn());
+            List<Op> denseF = hosted(denseFfnForward(model.ffn()));
             List<Op> denseB = backward(denseF, attn);
             List<List<Op>> layerF = new ArrayList<>();
             List<List<Op>> layerB = new ArrayList<>();
@@ -445,26 +481,26 @@ public final class TrainingStepWorkload {
                 if (isMtp) {
                     // DeepSeek-V3 multi-token prediction module: project [h; embedding] (2h -> h), one transformer
                     // layer, then its own logits and loss, on the last pipeline stage.
-                    f.add(new Op("mtp-proj", Category.GEMM, gemm(tokens, h / p.tp(), 2L * h), 2.0 * tokens * (h / p.tp()) * 2L * h,
-                            false));
+                    f.add(hostedOp("mtp-proj", Category.GEMM, gemm(tokens, h / p.tp(), 2L * h),
+                            2.0 * tokens * (h / p.tp()) * 2L * h, host.forwardNs("mtp-proj")));
                 }
                 f.addAll(attnF);
-                List<Op> mlpF = moeLayer ? moeForward(l) : denseF;
+                List<Op> mlpF = moeLayer ? hosted(moeForward(l)) : denseF;
                 f.addAll(mlpF);
                 if (isMtp) {
-                    f.add(new Op("mtp-logits", Category.GEMM, logitsNs, logitsFlops, false));
+                    f.add(hostedOp("mtp-logits", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("mtp-logits")));
                 }
                 List<Op> bwd = new ArrayList<>();
                 if (isMtp) {
-                    bwd.add(new Op("mtp-logits-dgrad", Category.GEMM, logitsNs, logitsFlops, false));
-                    bwd.add(new Op("mtp-logits-wgrad", Category.GEMM, logitsNs, logitsFlops, false));
+                    bwd.add(hostedOp("mtp-logits-dgrad", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("mtp-logits")));
+                    bwd.add(hostedOp("mtp-logits-wgrad", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("mtp-logits")));
                 }
                 bwd.addAll(moeLayer ? backward(mlpF, attn) : denseB);
                 bwd.addAll(attnB);
                 if (isMtp) {
                     Op proj = f.get(0);
-                    bwd.add(new Op("mtp-proj-dgrad", Category.GEMM, proj.ns(), proj.flops(), false));
-                    bwd.add(new Op("mtp-proj-wgrad", Category.GEMM, proj.ns(), proj.flops(), false));
+                    bwd.add(hostedOp("mtp-proj-dgrad", Category.GEMM, proj.ns(), proj.flops(), proj.hostNs()));
+                    bwd.add(hostedOp("mtp-proj-wgrad", Category.GEMM, proj.ns(), proj.flops(), proj.hostNs()));
                 }
                 layerF.add(f);
                 layerB.add(bwd);
@@ -485,6 +521,7 @@ public final class TrainingStepWorkload {
             Topology topo = new Topology(pp, ppPlacement.ranksPerNode(), sms, fabric.nvlinkBytesPerNs(),
                     fabric.nicBytesPerNs(), 1);
             TaskGraph.Builder g = TaskGraph.builder(topo);
+            hostCarryNs = new long[pp];
             int m = microBatches;
             int[][] fwdEnd = new int[stages][m];
             int[][] bwdEnd = new int[stages][m];
@@ -671,12 +708,12 @@ public final class TrainingStepWorkload {
                                   long embedNs, long logitsNs, double logitsFlops, long lossNs) {
             List<Op> seq = new ArrayList<>();
             if (!bwd && first) {
-                seq.add(new Op("embedding", Category.MEMORY, embedNs, 0, false));
+                seq.add(hostedOp("embedding", Category.MEMORY, embedNs, 0, host.forwardNs("embedding")));
             }
             if (bwd && last) {
-                seq.add(new Op("loss-bwd", Category.MEMORY, lossNs, 0, false));
-                seq.add(new Op("logits-dgrad", Category.GEMM, logitsNs, logitsFlops, false));
-                seq.add(new Op("logits-wgrad", Category.GEMM, logitsNs, logitsFlops, false));
+                seq.add(hostedOp("loss-bwd", Category.MEMORY, lossNs, 0, FrameworkHost.backwardNs(host.forwardNs("loss"))));
+                seq.add(hostedOp("logits-dgrad", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("logits")));
+                seq.add(hostedOp("logits-wgrad", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("logits")));
             }
             if (!bwd) {
                 for (int l : layers) {
@@ -688,53 +725,111 @@ public final class TrainingStepWorkload {
                 }
             }
             if (!bwd && last) {
-                seq.add(new Op("logits", Category.GEMM, logitsNs, logitsFlops, false));
-                seq.add(new Op("loss", Category.MEMORY, lossNs, 0, false));
+                seq.add(hostedOp("logits", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("logits")));
+                seq.add(hostedOp("loss", Category.MEMORY, lossNs, 0, host.forwardNs("loss")));
             }
             if (bwd && first) {
-                seq.add(new Op("embedding-bwd", Category.MEMORY, embedNs * 2, 0, false));
+                seq.add(hostedOp("embedding-bwd", Category.MEMORY, embedNs * 2, 0,
+                        FrameworkHost.backwardNs(host.forwardNs("embedding"))));
             }
             return seq;
         }
 
-        /** Emits one op sequence on the compute stream; returns its last task. */
+        /**
+         * Emits one op sequence on the compute stream; returns its last task. Consecutive compute ops merge
+         * into one task (fewer events); communication stays separate. Each task waits for the host task that
+         * launches it ({@link #launch}).
+         */
         private int emitSequence(TaskGraph.Builder g, int st, List<Op> seq, int[] initial, boolean bwd, int mb) {
             int prev = -1;
-            // Consecutive compute ops merge into one task (fewer events); communication stays separate.
             long pendingNs = 0;
+            long pendingHostNs = 0;
             double pendingFlops = 0;
             Category pendingCat = null;
             String pendingName = null;
+            String prefix = (bwd ? "bwd " : "fwd ") + "mb" + mb + " ";
             for (Op o : seq) {
                 if (o.comm()) {
                     if (pendingCat != null) {
-                        prev = addCompute(g, st, pendingName, pendingCat, pendingNs, pendingFlops, prev, initial);
+                        prev = addCompute(g, st, pendingName, pendingCat, pendingNs, pendingFlops, pendingHostNs, prev, initial);
                         pendingCat = null;
                         pendingNs = 0;
+                        pendingHostNs = 0;
                         pendingFlops = 0;
                     }
-                    if (o.ns() > 0) {
-                        TaskGraph.Communication c = g.communication(o.name(), o.category()).participant(st, 0)
-                                .latencyNs(o.ns());
-                        prev = prev >= 0 ? c.add(prev) : c.add(initial);
+                    if (o.ns() > 0 || o.hostNs() > 0 || o.sync()) {
+                        int[] before = prev >= 0 ? new int[]{prev} : initial;
+                        int hostTask = launch(g, st, prefix + o.name(), o.hostNs(), o.sync(), before);
+                        int task = g.communication(o.name(), o.category()).participant(st, 0).latencyNs(o.ns())
+                                .add(deps(before, hostTask));
+                        noteLaunch(task, hostTask, prev);
+                        prev = task;
                     }
                 } else {
                     if (pendingCat == null) {
                         pendingCat = o.category();
-                        pendingName = (bwd ? "bwd " : "fwd ") + "mb" + mb + " " + o.name();
+                        pendingName = prefix + o.name();
                     }
                     if (o.category() == Category.GEMM) {
                         pendingCat = Category.GEMM;
                     }
                     pendingNs += o.ns();
+                    pendingHostNs += o.hostNs();
                     pendingFlops += o.flops();
                 }
             }
             if (pendingCat != null || prev < 0) {
                 prev = addCompute(g, st, pendingName == null ? "empty" : pendingName,
-                        pendingCat == null ? Category.MEMORY : pendingCat, pendingNs, pendingFlops, prev, initial);
+                        pendingCat == null ? Category.MEMORY : pendingCat, pendingNs, pendingFlops, pendingHostNs, prev,
+                        initial);
             }
             return prev;
+        }
+
+        /**
+         * The host task after which the GPU can start a task whose kernels take {@code hostNs} to launch: the
+         * rest of the previous task's launches (carried on this stage's host thread) plus this task's first
+         * launch; the rest of this task's launches is carried to the next one. A synchronising task first
+         * waits for the GPU work {@code before} it. Returns −1 when there is nothing to wait for.
+         */
+        private int launch(TaskGraph.Builder g, int st, String name, long hostNs, boolean sync, int[] before) {
+            long head = Math.min(hostNs, FrameworkHost.NS_PER_LAUNCH);
+            long carried = hostCarryNs[st];
+            hostCarryNs[st] = hostNs - head;
+            if (sync) {
+                if (carried > 0) {
+                    g.host(st, HOST, "launch", carried);
+                }
+                return g.host(st, HOST, "sync+launch " + name, head, before);
+            }
+            if (carried + head == 0) {
+                return -1;
+            }
+            return g.host(st, HOST, "launch " + name, carried + head);
+        }
+
+        private static int[] deps(int[] base, int hostTask) {
+            if (hostTask < 0) {
+                return base;
+            }
+            int[] out = java.util.Arrays.copyOf(base, base.length + 1);
+            out[base.length] = hostTask;
+            return out;
+        }
+
+        private void noteLaunch(int gpuTask, int hostTask, int before) {
+            if (hostTask >= 0 && before >= 0) {
+                launched.add(gpuTask, hostTask, before);
+            }
+        }
+
+        private int addCompute(TaskGraph.Builder g, int st, String name, Category cat, long ns, double flops, long hostNs,
+                               int prev, int[] initial) {
+            int[] before = prev >= 0 ? new int[]{prev} : initial;
+            int hostTask = launch(g, st, name, hostNs, false, before);
+            int task = g.compute(st, 0, name, cat, ns, flops, deps(before, hostTask));
+            noteLaunch(task, hostTask, prev);
+            return task;
         }
 
         /**
@@ -758,20 +853,22 @@ public final class TrainingStepWorkload {
                     int next = (int) ((long) (i + 1) * segs.size() / n);
                     for (int k = idx; k < next; k++) {
                         for (Op o : segs.get(k)) {
-                            if (o.ns() == 0 && o.comm()) {
+                            if (o.ns() == 0 && o.comm() && o.hostNs() == 0 && !o.sync()) {
                                 continue;
                             }
                             int task;
                             String name = (chain == 0 ? "fwd mb" + mbF : "bwd mb" + mbB) + " " + o.name();
+                            int[] before = prev[chain] >= 0 ? new int[]{prev[chain]} : initial[chain];
+                            int hostTask = launch(g, st, name, o.hostNs(), o.sync(), before);
                             if (!o.comm()) {
-                                task = prev[chain] >= 0 ? g.compute(st, 0, name, o.category(), o.ns(), o.flops(), prev[chain])
-                                        : g.compute(st, 0, name, o.category(), o.ns(), o.flops(), initial[chain]);
+                                task = g.compute(st, 0, name, o.category(), o.ns(), o.flops(), deps(before, hostTask));
                             } else {
                                 boolean ep = o.category() == Category.EP_COMM;
                                 TaskGraph.Communication c = g.communication(name, o.category())
                                         .participant(st, ep ? 4 : 0).latencyNs(o.ns()).smsHeld(ep ? Math.min(commSms, sms - 1) : 0);
-                                task = prev[chain] >= 0 ? c.add(prev[chain]) : c.add(initial[chain]);
+                                task = c.add(deps(before, hostTask));
                             }
+                            noteLaunch(task, hostTask, prev[chain]);
                             prev[chain] = task;
                         }
                     }
@@ -790,6 +887,7 @@ public final class TrainingStepWorkload {
             List<List<Op>> out = new ArrayList<>();
             List<Op> cur = new ArrayList<>();
             long ns = 0;
+            long hostNs = 0;
             double flops = 0;
             Category cat = null;
             String name = null;
@@ -803,13 +901,15 @@ public final class TrainingStepWorkload {
                         cat = Category.GEMM;
                     }
                     ns += o.ns();
+                    hostNs += o.hostNs();
                     flops += o.flops();
                     continue;
                 }
                 if (cat != null) {
-                    cur.add(new Op(name, cat, ns, flops, false));
+                    cur.add(new Op(name, cat, ns, flops, false, hostNs, false));
                     cat = null;
                     ns = 0;
+                    hostNs = 0;
                     flops = 0;
                 }
                 cur.add(o);
@@ -819,17 +919,12 @@ public final class TrainingStepWorkload {
                 }
             }
             if (cat != null) {
-                cur.add(new Op(name, cat, ns, flops, false));
+                cur.add(new Op(name, cat, ns, flops, false, hostNs, false));
             }
             if (!cur.isEmpty()) {
                 out.add(cur);
             }
             return out;
-        }
-
-        private static int addCompute(TaskGraph.Builder g, int st, String name, Category cat, long ns, double flops,
-                                      int prev, int[] initial) {
-            return prev >= 0 ? g.compute(st, 0, name, cat, ns, flops, prev) : g.compute(st, 0, name, cat, ns, flops, initial);
         }
 
         /**
@@ -880,10 +975,32 @@ public final class TrainingStepWorkload {
             double compute = sim.computeBusyNs(busiest) / 1e9;
             double streamBusy = sim.streamBusyNs(busiest, 0) / 1e9;
             double exposed = Math.max(0, streamBusy - compute);
+            double hostBound = hostBoundNs(sim, busiest) / 1e9;
             double imbalance = moeLayerCount == 0 ? 1 : imbalanceSum / moeLayerCount;
             return new TrainingStepResult(step, tokensPerStep / step / gpus, tflops, peak == 0 ? 0 : tflops / peak,
-                    compute, exposed, Math.max(0, step - streamBusy), microBatches, imbalance,
+                    compute, exposed, Math.max(0, step - streamBusy - hostBound), hostBound, microBatches, imbalance,
                     loads.droppedFraction(), MemoryModel.estimate(sc, hbmBytes, imbalance), sim);
+        }
+
+        /**
+         * Idle time of {@code stage}'s compute stream that ended when the host finished launching the next
+         * kernel: the GPU was ready (the kernel before had ended) but the kernel was not launched yet.
+         */
+        private long hostBoundNs(SimulationResult sim, int stage) {
+            long idle = 0;
+            for (int i = 0; i < launched.size(); i++) {
+                int task = launched.get(i, 0);
+                int before = launched.get(i, 2);
+                if (sim.graph().gpu(task) != stage) {
+                    continue;
+                }
+                long start = sim.startNs(task);
+                long ready = sim.endNs(before);
+                if (start > ready && start == sim.endNs(launched.get(i, 1))) {
+                    idle += start - ready;
+                }
+            }
+            return idle;
         }
 
         private double peak;
@@ -954,6 +1071,39 @@ public final class TrainingStepWorkload {
         if (scenario.workload() != Workload.TRAINING_STEP || scenario.model() == null || scenario.batch() == null) {
             throw new IllegalArgumentException("scenario '" + scenario.name() + "' is not a training-step workload");
         }
-        return new Builder(scenario, cost).withGpu(peakTflops, hbmBytes).run(listener);
+        return run(scenario, cost, peakTflops, hbmBytes, listener, true);
+    }
+
+    /** {@link #run} with the framework's host overhead switched on or off (for tests and studies). */
+    static TrainingStepResult run(Scenario scenario, CostModel cost, double peakTflops, double hbmBytes,
+                                  SimulationListener listener, boolean hostOverhead) {
+        if (scenario.workload() != Workload.TRAINING_STEP || scenario.model() == null || scenario.batch() == null) {
+            throw new IllegalArgumentException("scenario '" + scenario.name() + "' is not a training-step workload");
+        }
+        return new Builder(scenario, cost, hostOverhead).withGpu(peakTflops, hbmBytes).run(listener);
+    }
+
+    /** A growable list of int triples without an object per entry. */
+    private static final class Triples {
+        private int[] data = new int[3 * 1024];
+        private int size;
+
+        void add(int a, int b, int c) {
+            if (3 * size + 3 > data.length) {
+                data = java.util.Arrays.copyOf(data, data.length * 2);
+            }
+            data[3 * size] = a;
+            data[3 * size + 1] = b;
+            data[3 * size + 2] = c;
+            size++;
+        }
+
+        int size() {
+            return size;
+        }
+
+        int get(int i, int field) {
+            return data[3 * i + field];
+        }
     }
 }

@@ -142,9 +142,39 @@ class SimulatorTest {
         TaskGraph.Builder b = TaskGraph.builder(topo(2, 2));
         assertThatThrownBy(() -> b.compute(2, 0, "x", Category.GEMM, 1, 0)).hasMessageContaining("gpu 2 out of range");
         assertThatThrownBy(() -> b.compute(0, 0, "x", Category.GEMM, 1, 0, 0)).hasMessageContaining("not an earlier task");
-        assertThatThrownBy(() -> b.compute(0, 0, "x", Category.EP_COMM, 1, 0)).hasMessageContaining("communication category");
+        assertThatThrownBy(() -> b.compute(0, 0, "x", Category.EP_COMM, 1, 0)).hasMessageContaining("non-compute category");
         assertThatThrownBy(() -> b.communication("c", Category.EP_COMM).add()).hasMessageContaining("no participants");
         assertThatThrownBy(() -> b.communication("c", Category.EP_COMM).smsHeld(100)).hasMessageContaining("smsHeld must be 0..99");
         assertThat(List.of(Category.values())).filteredOn(Category::isCommunication).hasSize(6);
+    }
+
+    /**
+     * Host launches: kernel k1 (10 us) waits for its 42 us launch, k2 for the second launch (ends at 84 us) and
+     * k1, so ends at 94 us; a synchronising host task waits for k2 and takes 5 us (99 us). Host time is neither
+     * compute nor communication, and SMs held by a concurrent communication kernel do not stretch it.
+     */
+    @Test
+    void hostTasksLaunchKernelsInOrderAndAreNeitherComputeNorCommunication() {
+        TaskGraph.Builder b = TaskGraph.builder(new Topology(2, 2, 100, 1.0, 1.0, 1));
+        b.communication("held", Category.EP_COMM).participant(0, 1).latencyNs(200_000).smsHeld(50).add();
+        int l1 = b.host(0, 9, "launch k1", 42_000);
+        int k1 = b.compute(0, 0, "k1", Category.GEMM, 10_000, 0, l1);
+        int l2 = b.host(0, 9, "launch k2", 42_000);
+        int k2 = b.compute(0, 0, "k2", Category.GEMM, 10_000, 0, k1, l2);
+        int sync = b.host(0, 9, "sync", 5_000, k2);
+        SimulationResult r = Simulator.run(b.build(), SimulationListener.NONE);
+        assertThat(r.endNs(l1)).isEqualTo(42_000);
+        assertThat(r.endNs(l2)).isEqualTo(84_000);
+        // k1 runs while 50 of 100 SMs are held: 10 us of work takes 20 us; k2 likewise.
+        assertThat(r.endNs(k1)).isEqualTo(62_000);
+        assertThat(r.startNs(k2)).isEqualTo(84_000);
+        assertThat(r.endNs(k2)).isEqualTo(104_000);
+        assertThat(r.startNs(sync)).isEqualTo(104_000);
+        assertThat(r.endNs(sync)).isEqualTo(109_000);
+        assertThat(r.computeBusyNs(0)).isEqualTo(40_000);
+        assertThat(r.communicationBusyNs(0)).isEqualTo(200_000);
+        assertThatThrownBy(() -> b.host(0, 9, "x", -1)).hasMessageContaining("must not be negative");
+        assertThatThrownBy(() -> TaskGraph.builder(new Topology(1, 1, 100, 1.0, 1.0, 1)).compute(0, 0, "x", Category.HOST, 1, 0))
+                .hasMessageContaining("non-compute category HOST");
     }
 }

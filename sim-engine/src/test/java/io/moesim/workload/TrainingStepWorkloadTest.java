@@ -3,6 +3,7 @@ package io.moesim.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesim.accounting.MegatronFlops;
+import io.moesim.engine.Category;
 import io.moesim.engine.SimulationListener;
 import io.moesim.engine.SimulationResult;
 import io.moesim.engine.Span;
@@ -206,5 +207,43 @@ class TrainingStepWorkloadTest {
         assertThat(r.pipelineBubbleSeconds()).isGreaterThan(0);
         assertThat(r.microBatches()).isEqualTo(64 / 4); // dp = 32 / (tp 2 · pp 4)
         assertThat(r.mfu()).isBetween(0.0, 1.0);
+    }
+
+    private static double hostBusySeconds(TrainingStepResult r, int stage) {
+        long ns = 0;
+        for (Span span : r.simulation().spans()) {
+            if (span.gpu() == stage && span.category() == Category.HOST) {
+                ns += span.endNs() - span.startNs();
+            }
+        }
+        return ns / 1e9;
+    }
+
+    @Test
+    void hostOverheadIsNotComputeAndNeverSpeedsUpAStep() {
+        Scenario s = scenario(layout(2, 4, 1, 8), RoutingSpec.balanced(), Recompute.SELECTIVE, 64);
+        TrainingStepResult on = TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE, true);
+        TrainingStepResult off = TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE, false);
+        assertThat(on.computeSeconds()).isEqualTo(off.computeSeconds());
+        assertThat(on.stepTimeSeconds()).isGreaterThanOrEqualTo(off.stepTimeSeconds());
+        assertThat(off.hostBoundSeconds()).isZero();
+        assertThat(hostBusySeconds(off, 0)).isZero();
+        assertThat(hostBusySeconds(on, 0)).isPositive();
+        assertThat(on.hostBoundSeconds()).isBetween(0.0, on.stepTimeSeconds() - on.computeSeconds());
+    }
+
+    @Test
+    void shortKernelsMakeTheStepHostBound() {
+        // 64-token micro-batches: every kernel takes microseconds, launching it ~42 us of host time.
+        Scenario s = new Scenario("t", Workload.TRAINING_STEP, QWEN30, ClusterSpec.of("fake", 4, 8), layout(2, 4, 1, 8),
+                new BatchSpec(64, 64, 1), Precision.BF16, Recompute.NONE,
+                new MoeConfig(Dispatcher.ALLTOALL, RoutingSpec.balanced(), null), StrategySpec.defaults(), null, null);
+        TrainingStepResult on = TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE, true);
+        TrainingStepResult off = TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE, false);
+        double host = hostBusySeconds(on, 0);
+        assertThat(host).isGreaterThan(2 * off.stepTimeSeconds());
+        // Host-bound: the step is at least the busiest host thread's launch time, and the GPU mostly waits for it.
+        assertThat(on.stepTimeSeconds()).isGreaterThanOrEqualTo(host);
+        assertThat(on.hostBoundSeconds()).isGreaterThan(0.5 * (on.stepTimeSeconds() - off.stepTimeSeconds()));
     }
 }

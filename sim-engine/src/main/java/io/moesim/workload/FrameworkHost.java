@@ -1,0 +1,93 @@
+package io.moesim.workload;
+
+import io.moesim.model.GroupedQueryAttention;
+import io.moesim.model.ModelSpec;
+
+/**
+ * The host (CPU) side of an eager-mode PyTorch training framework such as Megatron-Core: every kernel is
+ * launched by Python and the PyTorch dispatcher, which costs tens of microseconds of CPU time, and a few
+ * operations make the CPU wait for the GPU (device-to-host synchronisations). When the GPU work of the
+ * kernels is short (small micro-batches, high tensor parallelism) the GPU waits for the CPU instead of the
+ * other way round; after every synchronisation the GPU idles until the CPU has launched the next kernel.
+ *
+ * <h2>Constants (measured)</h2>
+ * From the DeepSeek-V3 training trace (deepseek-ai/profile-data {@code train.json}, H800 node, eager
+ * PyTorch; kernel-level micro-benchmark evidence, not an end-to-end figure): over the compute phases of its
+ * four MoE layers ({@code attn} and {@code mlp} forward, backward and weight-gradient annotations) the CPU
+ * spent 39.6 ms launching 943 kernels, {@value #NS_PER_LAUNCH} ns of CPU time per Python-launched kernel.
+ * Kernels launched in a C++ loop (one cuBLAS GEMM per local expert in Transformer Engine's
+ * {@code GroupedLinear}) cost the {@code cudaLaunchKernel} median of the same trace, {@value #NS_PER_CPP_LAUNCH}
+ * ns. Backward launches {@link #BACKWARD_FACTOR} times the kernels of a non-GEMM forward op (the trace's
+ * attention block: 106 backward and weight-gradient launches against 69 forward launches); a GEMM's
+ * backward is its two GEMMs, data and weight gradient.
+ *
+ * <h2>Kernel counts per op (assumptions from Megatron-Core with Transformer Engine)</h2>
+ * The launches per op of {@link TrainingStepWorkload} follow Megatron-Core's code path with the flags of the
+ * Megatron-MoE-ModelZoo recipes ({@code --moe-router-fusion}, {@code --moe-permute-fusion}, Transformer
+ * Engine layers, sequence parallelism): one kernel per norm, GEMM, collective and fused elementwise op;
+ * attention is FlashAttention plus the two RoPE kernels (and the two QK-norms when the model has them);
+ * the router is its GEMM and fp32 cast, fused top-k, and about ten small kernels of the auxiliary loss,
+ * token counting and load balancing; the DeepEP or all-to-all dispatch is layout, notify and the exchange.
+ * They are counted from the code, not measured, and are stated in {@code docs/training-step.md}.
+ *
+ * <h2>Synchronisations</h2>
+ * Every MoE layer's forward makes the CPU wait for the GPU once before its dispatch: DeepEP's normal
+ * dispatch waits on the CPU for the received-token counts, the all-to-all dispatcher copies the split
+ * sizes to the host, and the grouped GEMM needs the tokens per expert as a host list in every dispatcher.
+ */
+final class FrameworkHost {
+    /** CPU time per kernel launched from Python (DeepSeek-V3 trace, see above). */
+    static final long NS_PER_LAUNCH = 42_000;
+    /** CPU time per kernel launched in a C++ loop ({@code cudaLaunchKernel} median of the trace). */
+    static final long NS_PER_CPP_LAUNCH = 3_000;
+    /** Backward launches over forward launches of a non-GEMM op (the trace's attention block: 106 / 69). */
+    static final double BACKWARD_FACTOR = 1.5;
+
+    private final ModelSpec model;
+    private final int localExperts;
+    private final boolean enabled;
+
+    FrameworkHost(ModelSpec model, int localExperts, boolean enabled) {
+        this.model = model;
+        this.localExperts = localExperts;
+        this.enabled = enabled;
+    }
+
+    /** Whether host overhead is modelled at all. */
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** CPU time to launch the kernels of forward op {@code name}. */
+    long forwardNs(String name) {
+        if (!enabled) {
+            return 0;
+        }
+        String base = name.startsWith("shared-") ? name.substring("shared-".length()) : name;
+        int python = switch (base) {
+            case "attn-norm", "mlp-norm", "moe-norm", "tp-allgather", "tp-reducescatter", "out-proj", "residual",
+                 "fc1", "fc2", "act", "expert-act", "ep-combine", "unpermute", "embedding", "logits", "mtp-logits",
+                 "shadow-broadcast" -> 1;
+            case "qkv-proj" -> model.attention() instanceof GroupedQueryAttention ? 1 : 6;
+            case "flash-attn" -> model.attention() instanceof GroupedQueryAttention gqa && gqa.qkNorm() ? 5 : 3;
+            case "router", "loss", "mtp-proj" -> 2;
+            case "topk" -> 12;
+            case "permute", "ep-dispatch" -> 3;
+            case "expert-fc1", "expert-fc2" -> 1;
+            case "cp-ring" -> 3;
+            default -> 0;
+        };
+        int cpp = base.equals("expert-fc1") || base.equals("expert-fc2") ? localExperts : 0;
+        return python * NS_PER_LAUNCH + cpp * NS_PER_CPP_LAUNCH;
+    }
+
+    /** CPU time of the backward of a non-GEMM op whose forward launch time is {@code forwardNs}. */
+    static long backwardNs(long forwardNs) {
+        return Math.round(forwardNs * BACKWARD_FACTOR);
+    }
+
+    /** Whether the CPU waits for the GPU before launching forward op {@code name}. */
+    boolean syncsBefore(String name) {
+        return enabled && name.equals("ep-dispatch");
+    }
+}
