@@ -1,5 +1,7 @@
 package io.moesim.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moesim.io.InputException;
 import io.moesim.io.Json;
@@ -18,7 +20,6 @@ import io.moesim.scenario.Precision;
 import io.moesim.scenario.Recompute;
 import io.moesim.scenario.Scenario;
 import io.moesim.scenario.Workload;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,31 +50,67 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", required = true, paramLabel = "F", description = "megatron | deepspeed | scenario")
     String format;
 
+    /** The formats {@code --format} accepts. */
+    static final List<String> FORMATS = List.of("megatron", "deepspeed", "scenario");
+
     @Override
     public Integer call() throws InputException {
         ModelCatalog catalog = ModelCatalog.builtIn();
+        String f = checkFormat("--format", format);
         Scenario s = new ScenarioReader(catalog).read(file);
-        PrintWriter out = spec.commandLine().getOut();
-        switch (format.toLowerCase(Locale.ROOT)) {
-            case "scenario" -> out.print(Json.pretty(ScenarioJson.toJson(s, catalog, file)));
-            case "megatron" -> {
-                requireTraining(s);
-                out.println(String.join(" \\\n  ", megatron(s)));
-            }
-            case "deepspeed" -> {
-                requireTraining(s);
-                out.print(Json.pretty(deepspeed(s)));
-            }
-            default -> throw new BadArgumentException("--format: expected megatron, deepspeed or scenario, got '" + format + "'");
-        }
+        requireTraining(s, f, file);
+        spec.commandLine().getOut().print(render(s, f, catalog, file));
         return ExitCodes.OK;
     }
 
-    private void requireTraining(Scenario s) {
-        if (s.workload() != Workload.TRAINING_STEP) {
+    /**
+     * The format in lower case.
+     *
+     * @throws BadArgumentException naming {@code option} when the format is unknown
+     */
+    static String checkFormat(String option, String format) {
+        String f = format.toLowerCase(Locale.ROOT);
+        if (!FORMATS.contains(f)) {
+            throw new BadArgumentException(option + ": expected megatron, deepspeed or scenario, got '" + format + "'");
+        }
+        return f;
+    }
+
+    /** The Megatron-LM and DeepSpeed formats describe training runs only. */
+    static void requireTraining(Scenario s, String format, Path file) {
+        if (!format.equals("scenario") && s.workload() != Workload.TRAINING_STEP) {
             throw new BadArgumentException(file + ": workload: --format " + format + " needs a training-step scenario, got "
                     + s.workload().id());
         }
+    }
+
+    /**
+     * The scenario in a checked format ({@link #checkFormat}), exactly as {@code moe-sim export} prints it: Megatron-LM
+     * arguments one per line, or pretty-printed JSON.
+     *
+     * @param file the scenario file (paths in the canonical scenario are written relative to it)
+     */
+    static String render(Scenario s, String format, ModelCatalog catalog, Path file) {
+        return switch (format) {
+            case "megatron" -> String.join(" \\\n  ", megatron(s)) + System.lineSeparator();
+            case "deepspeed" -> Json.pretty(deepspeed(s));
+            case "scenario" -> Json.pretty(ScenarioJson.toJson(s, catalog, file));
+            default -> throw new IllegalArgumentException("unchecked format " + format);
+        };
+    }
+
+    /** The scenario in a checked format as a JSON value: the arguments as an array of strings, or the JSON object. */
+    static JsonNode renderJson(Scenario s, String format, ModelCatalog catalog, Path file) {
+        return switch (format) {
+            case "megatron" -> {
+                ArrayNode a = Json.mapper().createArrayNode();
+                megatron(s).forEach(a::add);
+                yield a;
+            }
+            case "deepspeed" -> deepspeed(s);
+            case "scenario" -> ScenarioJson.toJson(s, catalog, file);
+            default -> throw new IllegalArgumentException("unchecked format " + format);
+        };
     }
 
     /** Megatron-LM command-line arguments for the scenario. */
