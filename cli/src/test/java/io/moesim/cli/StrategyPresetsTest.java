@@ -24,12 +24,17 @@ class StrategyPresetsTest {
         Map<String, Double> step = new LinkedHashMap<>();
         for (String name : StrategySpec.KNOWN_NAMES) {
             Path f = dir.resolve(name + ".json");
-            Files.writeString(f, base.replace("\"name\": \"megatron\"", "\"name\": \"" + name + "\""));
+            String text = base.replace("\"name\": \"megatron\"", "\"name\": \"" + name + "\"");
+            if (name.equals("dualpipe")) {
+                // DualPipe runs its own two chunks per rank instead of virtual stages.
+                text = text.replace("\"vpp\": 4", "\"vpp\": 1");
+            }
+            Files.writeString(f, text);
             CliRun run = CliRun.of("simulate", f.toString(), "--json");
             assertThat(run.exitCode()).as(name + ": " + run.err()).isZero();
             JsonNode n = Json.mapper().readTree(run.out());
             step.put(name, n.get("stepTimeSeconds").asDouble());
-            if (name.equals("hecate") || name.equals("speculative-moe") || name.equals("dualpipe")) {
+            if (name.equals("hecate") || name.equals("speculative-moe")) {
                 assertThat(run.err()).contains("not modelled yet");
             }
         }
@@ -37,7 +42,7 @@ class StrategyPresetsTest {
         assertThat(step.get("tutel")).isLessThan(megatron);          // pipelining hides exchange
         assertThat(step.get("fastermoe")).isLessThan(megatron);      // shadowing removes stragglers
         assertThat(step.get("comet")).isLessThan(megatron);
-        assertThat(step.get("dualpipe")).isGreaterThan(megatron);    // 20 DeepEP SMs instead of 24, SM-bound
+        assertThat(step.get("dualpipe")).isLessThan(megatron);       // forward&backward pairs hide the EP exchange
         assertThat(step.get("hecate")).isEqualTo(megatron);          // not modelled: simulated as Megatron
         assertThat(step.values().stream().distinct().count()).isGreaterThanOrEqualTo(5);
     }

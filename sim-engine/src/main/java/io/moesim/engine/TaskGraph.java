@@ -171,6 +171,9 @@ public final class TaskGraph {
         return tasks[id].gpus[0];
     }
 
+    private static final int[] NO_INTS = new int[0];
+    private static final double[] NO_DOUBLES = new double[0];
+
     /** Builds a {@link TaskGraph}; not thread-safe. */
     public static final class Builder {
         private final Topology topology;
@@ -205,8 +208,8 @@ public final class TaskGraph {
                 throw new IllegalArgumentException("workNs must not be negative, got " + workNs);
             }
             checkGpuStream(gpu, stream);
-            return add(new Task(tasks.size(), name, category, false, new int[]{gpu}, new int[]{stream}, workNs, flops, 0,
-                    0, Double.POSITIVE_INFINITY, 0, new int[0], new double[0], checkDeps(deps)));
+            return add(new Task(tasks.size(), name, category, false, single(gpu), single(stream), workNs, flops, 0,
+                    0, Double.POSITIVE_INFINITY, 0, NO_INTS, NO_DOUBLES, checkDeps(deps)));
         }
 
         /**
@@ -220,8 +223,8 @@ public final class TaskGraph {
                 throw new IllegalArgumentException("host task '" + name + "': ns must not be negative, got " + ns);
             }
             checkGpuStream(gpu, stream);
-            return add(new Task(tasks.size(), name, Category.HOST, true, new int[]{gpu}, new int[]{stream}, 0, 0, ns, 0,
-                    Double.POSITIVE_INFINITY, 0, new int[0], new double[0], checkDeps(deps)));
+            return add(new Task(tasks.size(), name, Category.HOST, true, single(gpu), single(stream), 0, 0, ns, 0,
+                    Double.POSITIVE_INFINITY, 0, NO_INTS, NO_DOUBLES, checkDeps(deps)));
         }
 
         /**
@@ -252,6 +255,16 @@ public final class TaskGraph {
         /** The graph; the builder must not be used afterwards. */
         public TaskGraph build() {
             return new TaskGraph(topology, tasks.toArray(new Task[0]), maxStream + 1);
+        }
+
+        /**
+         * Shared one-element arrays: tasks never expose or modify their arrays, so single-GPU and single-stream
+         * tasks (most of a training step) share them instead of allocating two arrays each.
+         */
+        private final java.util.Map<Integer, int[]> singles = new java.util.HashMap<>();
+
+        int[] single(int value) {
+            return singles.computeIfAbsent(value, v -> new int[]{v});
         }
 
         int add(Task t) {

@@ -44,6 +44,12 @@ public final class ScenarioRules {
             case TRAINING_STEP -> {
                 if (scenario.model() != null && scenario.batch() != null) {
                     checkTraining(scenario.model(), scenario.cluster(), scenario.parallel(), scenario.batch(), out);
+                    if (out.isEmpty() && scenario.strategy().name().equals("dualpipe")) {
+                        checkDualPipe(scenario, out);
+                    }
+                    if (scenario.strategy().a2aOverlap()) {
+                        checkA2aOverlap(scenario, out);
+                    }
                 }
             }
             case MOE_LAYER -> {
@@ -58,6 +64,51 @@ public final class ScenarioRules {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * DualPipe's requirements (deepseek-ai/DualPipe): an even pipeline of at least two ranks without virtual
+     * stages, and an even number of micro-batches per step, at least {@code 2·pp}.
+     */
+    private static void checkDualPipe(Scenario s, List<Violation> out) {
+        ParallelLayout p = s.parallel();
+        if (p.pp() < 2 || p.pp() % 2 != 0) {
+            out.add(new Violation("parallel.pp", "strategy 'dualpipe' needs an even pp of at least 2, got " + p.pp()));
+        }
+        if (p.vpp() != 1) {
+            out.add(new Violation("parallel.vpp", "strategy 'dualpipe' runs two chunks per rank itself; vpp must be 1, got "
+                    + p.vpp()));
+        }
+        int dp = p.dp(s.cluster().gpuCount());
+        long m = s.batch().globalBatch() / ((long) s.batch().microBatch() * dp);
+        if (m % 2 != 0 || m < 2L * p.pp()) {
+            out.add(new Violation("batch.globalBatch", "strategy 'dualpipe' needs an even number of micro-batches per step, "
+                    + "at least 2*pp = " + 2 * p.pp() + "; globalBatch/(microBatch*dp) = " + m));
+        }
+    }
+
+    /**
+     * Megatron-Core's requirements for {@code --overlap-moe-expert-parallel-comm} (its argument validation):
+     * expert parallelism, the alltoall or flex (DeepEP) dispatcher, no full recompute, and virtual pipeline
+     * stages when {@code pp > 1}.
+     */
+    private static void checkA2aOverlap(Scenario s, List<Violation> out) {
+        ParallelLayout p = s.parallel();
+        if (p.pp() > 1 && p.vpp() == 1) {
+            out.add(new Violation("strategy.a2aOverlap", "the 1F1B all-to-all overlap needs the interleaved schedule "
+                    + "(vpp > 1) when pp > 1, as Megatron-Core requires; got pp " + p.pp() + ", vpp 1"));
+        }
+        if (p.ep() < 2) {
+            out.add(new Violation("strategy.a2aOverlap", "the 1F1B all-to-all overlap needs expert parallelism (ep > 1)"));
+        }
+        if (s.moe() != null && s.moe().dispatcher() == Dispatcher.ALLGATHER) {
+            out.add(new Violation("strategy.a2aOverlap", "the 1F1B all-to-all overlap needs the alltoall or deepep "
+                    + "dispatcher, not allgather"));
+        }
+        if (s.recompute() == Recompute.FULL) {
+            out.add(new Violation("strategy.a2aOverlap", "the 1F1B all-to-all overlap does not work with full "
+                    + "recompute (Megatron-Core rejects it)"));
+        }
     }
 
     private static void requirePresence(Scenario s, List<Violation> out) {

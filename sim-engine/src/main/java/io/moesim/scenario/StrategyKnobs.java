@@ -51,7 +51,7 @@ public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, b
 
     /**
      * The knobs of a named system. Systems whose mechanism is not modelled yet ({@code hecate},
-     * {@code dualpipe}, {@code speculative-moe}) get {@link #NONE}; see {@link #modelled(String)}.
+     * {@code speculative-moe}) get {@link #NONE}; see {@link #modelled(String)}.
      */
     public static StrategyKnobs preset(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
@@ -67,7 +67,8 @@ public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, b
             case "fsmoe" -> new StrategyKnobs(null, CollectiveAlgorithm.HIERARCHICAL, true, 0, false, 0, 0);
             // token rounding to GEMM tile multiples (SonicMoE, 2025)
             case "sonicmoe" -> new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 128, false, 1, 0);
-            // DualPipe's DeepEP with 20 SMs (DeepSeek-V3 report); the bidirectional schedule is not modelled yet
+            // DualPipe's DeepEP with 20 SMs and shared-expert overlap (DeepSeek-V3 report); the bidirectional
+            // schedule itself is chosen by the strategy name in TrainingStepWorkload
             case "dualpipe" -> new StrategyKnobs(20, CollectiveAlgorithm.AUTO, true, 0, false, 1, 0);
             default -> NONE;
         };
@@ -75,6 +76,6 @@ public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, b
 
     /** Whether moe-sim models the named system's distinguishing mechanism (false: simulated as Megatron). */
     public static boolean modelled(String name) {
-        return !name.equals("hecate") && !name.equals("speculative-moe") && !name.equals("dualpipe");
+        return !name.equals("hecate") && !name.equals("speculative-moe");
     }
 }

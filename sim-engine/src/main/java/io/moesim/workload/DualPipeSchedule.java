@@ -18,8 +18,10 @@ import java.util.List;
  * direction {@code p} on the first half of the ranks and direction {@code 1−p} on the second half):
  * <ol>
  *   <li>{@code 2(h−hr−1)} × F0</li>
- *   <li>{@code hr+1} × (F0, F1)</li>
- *   <li>{@code h−hr−1} × (B1 zb, W, F1)</li>
+ *   <li>{@code hr+1} × (F0, F1); F1 also waits for the next F0's input, whose receive is already posted;
+ *       off the two middle ranks F0's output is sent after F1, and on them the last F1's output after the
+ *       first item of step 4</li>
+ *   <li>{@code h−hr−1} × (B1 zb, W, F1); W also waits for F1's input</li>
  *   <li>{@code n−pp+hr+1} × (F0&amp;B1, F1&amp;B0); on the two middle ranks the first F0&amp;B1 runs as F0 then B1</li>
  *   <li>{@code h−hr−1} × (B1, F1&amp;B0)</li>
  *   <li>{@code hr+1} × (B1, B0), the second half of them zb</li>
@@ -50,9 +52,16 @@ public final class DualPipeSchedule {
      * @param backwardDirection  for {@link Kind#FORWARD_BACKWARD}, the backward chunk's direction (else −1)
      * @param backwardMicroBatch for {@link Kind#FORWARD_BACKWARD}, the backward chunk's micro-batch (else −1)
      * @param zeroBubble for {@link Kind#BACKWARD}: its weight gradients are deferred to a later WEIGHT item
+     * @param prefetchDirection the item also waits for the input of the next forward chunk of this direction,
+     *                   whose receive the reference posts before it (−1: none)
+     * @param sendAfterNext the forward output is sent only after the next item has computed (the reference
+     *                   defers these sends in the warm-up)
      */
     public record Item(Kind kind, int direction, int microBatch, int backwardDirection, int backwardMicroBatch,
-                       boolean zeroBubble) {
+                       boolean zeroBubble, int prefetchDirection, boolean sendAfterNext) {
+        Item(Kind kind, int direction, int microBatch, int backwardDirection, int backwardMicroBatch, boolean zeroBubble) {
+            this(kind, direction, microBatch, backwardDirection, backwardMicroBatch, zeroBubble, -1, false);
+        }
     }
 
     private DualPipeSchedule() {
@@ -86,20 +95,22 @@ public final class DualPipeSchedule {
         List<Item> out = new ArrayList<>();
         Builder b = new Builder(out, nextF, nextB, secondHalf);
         for (int i = 0; i < 2 * (half - hr - 1); i++) {
-            b.forward(0);
+            b.forward(0, false, -1);
         }
         for (int i = 0; i < hr + 1; i++) {
-            b.forward(0);
-            b.forward(1);
+            // F0 without receive (posted earlier); the next F0's receive is posted before F1 computes; off the
+            // middle ranks F0's output is sent after F1, and on them the last F1's output only in step 4.
+            b.forward(0, !middle, -1);
+            b.forward(1, middle && i == hr, 0);
         }
         for (int i = 0; i < half - hr - 1; i++) {
             b.backward(1, true);
-            b.weight();
-            b.forward(1);
+            b.weight(1);
+            b.forward(1, false, -1);
         }
         for (int i = 0; i < n - pp + hr + 1; i++) {
             if (i == 0 && middle) {
-                b.forward(0);
+                b.forward(0, true, -1);
                 b.backward(1, false);
             } else {
                 b.pair(0, 1);
@@ -123,11 +134,11 @@ public final class DualPipeSchedule {
             b.backward(0, zb);
         }
         for (int i = 0; i < half - hr - 1; i++) {
-            b.weight();
+            b.weight(-1);
             b.backward(0, true);
         }
         for (int i = 0; i < hr + 1; i++) {
-            b.weight();
+            b.weight(-1);
         }
         return out;
     }
@@ -137,9 +148,10 @@ public final class DualPipeSchedule {
             return secondHalf ? 1 - phase : phase;
         }
 
-        void forward(int phase) {
+        void forward(int phase, boolean sendAfterNext, int prefetchPhase) {
             int d = direction(phase);
-            out.add(new Item(Kind.FORWARD, d, nextF[d]++, -1, -1, false));
+            out.add(new Item(Kind.FORWARD, d, nextF[d]++, -1, -1, false,
+                    prefetchPhase < 0 ? -1 : direction(prefetchPhase), sendAfterNext));
         }
 
         void backward(int phase, boolean zb) {
@@ -153,8 +165,8 @@ public final class DualPipeSchedule {
             out.add(new Item(Kind.FORWARD_BACKWARD, f, nextF[f]++, bd, nextB[bd]++, false));
         }
 
-        void weight() {
-            out.add(new Item(Kind.WEIGHT, -1, -1, -1, -1, false));
+        void weight(int prefetchPhase) {
+            out.add(new Item(Kind.WEIGHT, -1, -1, -1, -1, false, prefetchPhase < 0 ? -1 : direction(prefetchPhase), false));
         }
     }
 }

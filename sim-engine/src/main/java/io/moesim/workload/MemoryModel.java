@@ -36,7 +36,9 @@ import io.moesim.scenario.Scenario;
  *       activation outputs; full recompute keeps only each layer's input ({@code 2h}).</li>
  *   <li><b>In flight</b>: under 1F1B the first stage holds {@code pp} micro-batches, under interleaving
  *       {@code (pp−1)·2 + (vpp−1)·pp + 1} chunk-micro-batches (Megatron's warm-up plus one); rank
- *       {@code r} holds {@code r·(interleaved ? 2 : 1)} fewer.</li>
+ *       {@code r} holds {@code r·(interleaved ? 2 : 1)} fewer. DualPipe keeps every layer's parameters
+ *       twice (rank {@code r} holds stages {@code r} and {@code pp−1−r}) and up to {@code pp+1} chunk
+ *       activations on every rank (DeepSeek-V3 report, Table 2).</li>
  *   <li><b>Logits</b>: FP32 logits of one micro-batch on the last stage ({@code b·s/cp·V/tp·4}).</li>
  *   <li><b>Buffers and allowance</b>: DeepEP's buffers 2 GB (its README's {@code Buffer(group, 1e9, 1e9)});
  *       CUDA context and library workspaces 1.5 GB plus 5% of everything else for fragmentation
@@ -74,14 +76,20 @@ public final class MemoryModel {
         double expertShard = ranks.edp();
         double tokens = (double) sc.batch().microBatch() * sc.batch().seqLen() / p.cp() / p.tp();
 
+        boolean dualPipe = sc.strategy().name().equals("dualpipe");
+        int chunks = dualPipe ? 2 : vpp;
         MemoryEstimate best = null;
         for (int rank = 0; rank < pp; rank++) {
             double dense = 0;
             double expert = 0;
             int layersHeld = 0;
             double actPerChunkMb = 0;
-            for (int c = 0; c < vpp; c++) {
-                int vs = c * pp + rank;
+            // DualPipe: rank r holds stage r of one direction and stage pp-1-r of the other (parameters twice).
+            int[] held = new int[chunks];
+            for (int c = 0; c < chunks; c++) {
+                held[c] = dualPipe ? (c == 0 ? rank : pp - 1 - rank) : c * pp + rank;
+            }
+            for (int vs : held) {
                 for (int l : layersOf[vs]) {
                     boolean moe = model.isMoeLayer(l);
                     dense += attnPerLayer + (moe ? sharedPerLayer : densePerLayer);
@@ -107,21 +115,20 @@ public final class MemoryModel {
             // activations: average bytes per layer of this rank's chunks times layers per chunk
             double perLayerSum = 0;
             int counted = 0;
-            for (int c = 0; c < vpp; c++) {
-                for (int l : layersOf[c * pp + rank]) {
+            for (int vs : held) {
+                for (int l : layersOf[vs]) {
                     perLayerSum += layerActivationBytesPerToken(sc, l, imbalance);
                     counted++;
                 }
             }
             double perLayer = counted == 0 ? 0 : perLayerSum / counted;
-            double layersPerChunk = counted / (double) vpp;
-            int inFlight = vpp == 1 ? pp - rank : Math.min((pp - rank - 1) * 2 + (vpp - 1) * pp + 1,
-                    vpp * microBatches(sc, ranks));
-            inFlight = Math.min(inFlight, vpp * microBatches(sc, ranks));
+            double layersPerChunk = counted / (double) chunks;
+            int inFlight = dualPipe ? pp + 1 : vpp == 1 ? pp - rank : (pp - rank - 1) * 2 + (vpp - 1) * pp + 1;
+            inFlight = Math.min(inFlight, chunks * microBatches(sc, ranks));
             actPerChunkMb = perLayer * layersPerChunk * tokens;
             double activations = actPerChunkMb * inFlight;
             double logits = 0;
-            if (rank == pp - 1) {
+            if (rank == pp - 1 || dualPipe && rank == 0) {
                 int vocab = MegatronFlops.paddedVocab(model.vocab(), MegatronFlops.DEFAULT_VOCAB_DIVISOR, p.tp());
                 logits = (double) sc.batch().microBatch() * sc.batch().seqLen() / p.cp() * vocab / p.tp() * 4;
             }

@@ -541,7 +541,7 @@ public final class TrainingStepWorkload {
             // schedule by repeatedly emitting the next op of any stage whose inputs exist.
             List<List<int[]>> perStage = new ArrayList<>();
             for (int st = 0; st < pp; st++) {
-                perStage.add(schedule(st, pp, vpp, m));
+                perStage.add(schedule(st, pp, vpp, m, sc.strategy().a2aOverlap() && model.isMoe() && vpp > 1 ? 1 : 0));
             }
             int[] cursor = new int[pp];
             int[] lastOnStage = new int[pp];
@@ -550,8 +550,27 @@ public final class TrainingStepWorkload {
             for (List<int[]> l : perStage) {
                 remaining += l.size();
             }
-            int[] lastBwdOfChunk = new int[stages];
+            boolean dualPipe = isDualPipe();
+            int chunksPerRank = dualPipe ? 2 : vpp;
+            int[] lastBwdOfChunk = new int[chunksPerRank * pp];
             java.util.Arrays.fill(lastBwdOfChunk, -1);
+            // Chunk c of rank st is index c·pp + st: its layers, and whether it holds the embedding / output head.
+            int[][] chunkLayers = new int[chunksPerRank * pp][];
+            boolean[] chunkEmbedding = new boolean[chunksPerRank * pp];
+            boolean[] chunkHead = new boolean[chunksPerRank * pp];
+            for (int c = 0; c < chunksPerRank; c++) {
+                for (int st = 0; st < pp; st++) {
+                    int stage = !dualPipe ? c * pp + st : c == 0 ? st : pp - 1 - st;
+                    chunkLayers[c * pp + st] = layersOf[stage];
+                    chunkEmbedding[c * pp + st] = stage == 0;
+                    chunkHead[c * pp + st] = stage == stages - 1;
+                }
+            }
+            if (dualPipe) {
+                emitDualPipe(g, layersOf, layerF, layerB, embedNs, logitsNs, logitsFlops, lossNs, actBytes,
+                        fabric.interNodeLatencyNs(), lastOnStage, lastBwdOfChunk);
+                remaining = 0;
+            }
             boolean overlap = sc.strategy().a2aOverlap() && model.isMoe();
             // Megatron-Core's default pipeline p2p (batch_isend_irecv waited on before the next step, no
             // overlap_p2p_comm): a stage goes on only after its send is delivered. Receives are waited for by
@@ -659,19 +678,19 @@ public final class TrainingStepWorkload {
             for (int st = 0; st < pp; st++) {
                 List<Integer> reduces = new ArrayList<>();
                 double localParams = 0;
-                for (int c = 0; c < vpp; c++) {
+                for (int c = 0; c < chunksPerRank; c++) {
                     int vs = c * pp + st;
                     double dense = 0;
                     double expert = 0;
-                    for (int l : layersOf[vs]) {
+                    for (int l : chunkLayers[vs]) {
                         boolean moeLayer = l >= model.layers() ? model.mtpLayersAreMoe() : model.isMoeLayer(l);
                         dense += attnPerLayer + (moeLayer ? sharedPerLayer : densePerLayer);
                         expert += moeLayer ? expertPerLayer : 0;
                     }
-                    if (vs == 0) {
+                    if (chunkEmbedding[vs]) {
                         dense += params.embeddingParams();
                     }
-                    if (vs == stages - 1) {
+                    if (chunkHead[vs]) {
                         dense += params.outputHeadParams();
                     }
                     dense /= p.tp();
@@ -694,6 +713,198 @@ public final class TrainingStepWorkload {
             }
             SimulationResult sim = Simulator.run(g.build(), listener);
             return result(sim);
+        }
+
+        private boolean isDualPipe() {
+            return sc.strategy().name().equals("dualpipe");
+        }
+
+        /**
+         * DeepSeek-V3's DualPipe ({@link DualPipeSchedule}): rank {@code r} runs stage {@code r} of direction 0
+         * and stage {@code pp−1−r} of direction 1; forward activations of direction 0 and gradients of
+         * direction 1 move down (to {@code r+1}), the others up. A forward&backward item runs both chunks
+         * interleaved, each one's expert-parallel exchange hidden behind the other's compute
+         * ({@link #emitPair}). A zero-bubble backward leaves its weight-gradient GEMMs to the next weight item.
+         * As in the reference implementation, a rank waits for its pending sends before it computes again.
+         */
+        private void emitDualPipe(TaskGraph.Builder g, int[][] layersOf, List<List<Op>> layerF, List<List<Op>> layerB,
+                                  long embedNs, long logitsNs, double logitsFlops, long lossNs, long actBytes,
+                                  long latencyNs, int[] lastOnStage, int[] lastBwdOfChunk) {
+            int pp = p.pp();
+            int n = microBatches / 2;
+            int[][][] fEnd = new int[2][pp][n];
+            int[][][] fSend = new int[2][pp][n];
+            int[][][] bSend = new int[2][pp][n];
+            for (int[][][] a : new int[][][][]{fEnd, fSend, bSend}) {
+                for (int[][] b2 : a) {
+                    for (int[] c : b2) {
+                        java.util.Arrays.fill(c, -1);
+                    }
+                }
+            }
+            List<List<DualPipeSchedule.Item>> items = new ArrayList<>();
+            int remaining = 0;
+            for (int r = 0; r < pp; r++) {
+                items.add(DualPipeSchedule.items(r, pp, microBatches));
+                remaining += items.get(r).size();
+            }
+            int[] cursor = new int[pp];
+            // For a prefetching item: the (direction, micro-batch) of the next forward of that direction.
+            List<int[][]> prefetchOf = new ArrayList<>();
+            for (int r = 0; r < pp; r++) {
+                List<DualPipeSchedule.Item> list = items.get(r);
+                int[][] pf = new int[list.size()][];
+                int[][] nextForward = {null, null};
+                for (int i = list.size() - 1; i >= 0; i--) {
+                    DualPipeSchedule.Item it = list.get(i);
+                    if (it.prefetchDirection() >= 0) {
+                        pf[i] = nextForward[it.prefetchDirection()];
+                    }
+                    if (it.kind() == DualPipeSchedule.Kind.FORWARD || it.kind() == DualPipeSchedule.Kind.FORWARD_BACKWARD) {
+                        nextForward[it.direction()] = new int[]{it.direction(), it.microBatch()};
+                    }
+                }
+                prefetchOf.add(pf);
+            }
+            int[][] pendingSend = new int[pp][];
+            List<java.util.ArrayDeque<Object[]>> deferred = new ArrayList<>();
+            for (int r = 0; r < pp; r++) {
+                deferred.add(new java.util.ArrayDeque<>());
+            }
+            while (remaining > 0) {
+                boolean progressed = false;
+                for (int r = 0; r < pp; r++) {
+                    while (cursor[r] < items.get(r).size()) {
+                        DualPipeSchedule.Item it = items.get(r).get(cursor[r]);
+                        int before = lastOnStage[r];
+                        int[] pf = prefetchOf.get(r)[cursor[r]];
+                        if (pf != null) {
+                            int s0 = pf[0] == 0 ? r : pp - 1 - r;
+                            if (s0 > 0) {
+                                int input = fSend[pf[0]][s0 - 1][pf[1]];
+                                if (input == -1) {
+                                    break;
+                                }
+                                before = before >= 0 ? g.compute(r, 0, "p2p-wait", Category.MEMORY, 0, 0, before, input)
+                                        : input;
+                            }
+                        }
+                        int[] carried = pendingSend[r];
+                        int itemLast;
+                        List<Integer> sends = new ArrayList<>();
+                        if (it.kind() == DualPipeSchedule.Kind.WEIGHT) {
+                            Object[] w = deferred.get(r).removeFirst();
+                            @SuppressWarnings("unchecked")
+                            List<Op> wOps = (List<Op>) w[1];
+                            int last = emitSequence(g, r, wOps, before >= 0 ? new int[]{before} : new int[0], true, (int) w[2]);
+                            itemLast = last;
+                            lastBwdOfChunk[(int) w[0] * pp + r] = last;
+                        } else {
+                            boolean hasF = it.kind() != DualPipeSchedule.Kind.BACKWARD;
+                            boolean hasB = it.kind() != DualPipeSchedule.Kind.FORWARD;
+                            int fd = it.direction();
+                            int fk = it.microBatch();
+                            int bd = it.kind() == DualPipeSchedule.Kind.FORWARD_BACKWARD ? it.backwardDirection() : fd;
+                            int bk = it.kind() == DualPipeSchedule.Kind.FORWARD_BACKWARD ? it.backwardMicroBatch() : fk;
+                            int fs = fd == 0 ? r : pp - 1 - r;
+                            int bs = bd == 0 ? r : pp - 1 - r;
+                            int fDep = !hasF ? -2 : fs == 0 ? -2 : fSend[fd][fs - 1][fk];
+                            int bDep = !hasB ? -2 : bs == pp - 1 ? fEnd[bd][bs][bk] : bSend[bd][bs + 1][bk];
+                            if (fDep == -1 || bDep == -1) {
+                                break;
+                            }
+                            List<Op> fSeq = hasF ? sequence(false, layersOf[fs], layerF, fs == 0, fs == pp - 1, embedNs,
+                                    logitsNs, logitsFlops, lossNs) : null;
+                            List<Op> bSeq = null;
+                            if (hasB) {
+                                bSeq = sequence(true, layersOf[bs], layerB, bs == 0, bs == pp - 1, embedNs, logitsNs,
+                                        logitsFlops, lossNs);
+                                if (it.zeroBubble()) {
+                                    List<Op> wOps = new ArrayList<>();
+                                    List<Op> rest = new ArrayList<>();
+                                    for (Op o : bSeq) {
+                                        (o.name().endsWith("-wgrad") ? wOps : rest).add(o);
+                                    }
+                                    bSeq = rest;
+                                    deferred.get(r).addLast(new Object[]{bd, wOps, bk});
+                                }
+                            }
+                            int fLast = -1;
+                            int bLast = -1;
+                            if (hasF && hasB) {
+                                int[] ends = emitPair(g, r, fSeq, deps2(fDep, before), bSeq, deps2(bDep, before), fk, bk);
+                                fLast = ends[0];
+                                bLast = ends[1];
+                            } else if (hasF) {
+                                fLast = emitSequence(g, r, fSeq, deps2(fDep, before), false, fk);
+                            } else {
+                                bLast = emitSequence(g, r, bSeq, deps2(bDep, before), true, bk);
+                            }
+                            itemLast = hasF && hasB ? g.compute(r, 0, "join", Category.MEMORY, 0, 0, fLast, bLast)
+                                    : hasF ? fLast : bLast;
+                            if (hasF) {
+                                fEnd[fd][fs][fk] = fLast;
+                                if (fs == pp - 1) {
+                                    fSend[fd][fs][fk] = fLast;
+                                } else if (it.sendAfterNext()) {
+                                    pendingSend[r] = new int[]{fd, fs, fk, fLast};
+                                } else {
+                                    fSend[fd][fs][fk] = forwardSend(g, r, fd, fLast, actBytes, latencyNs);
+                                    sends.add(fSend[fd][fs][fk]);
+                                }
+                            }
+                            if (hasB) {
+                                if (bs == 0) {
+                                    bSend[bd][bs][bk] = bLast;
+                                } else {
+                                    boolean down = bd == 1;
+                                    bSend[bd][bs][bk] = g.transfer(r, down ? FWD_SEND : BWD_SEND, down ? r + 1 : r - 1,
+                                            down ? FWD_RECV : BWD_RECV, actBytes, "pp-send-grad", Category.PP_COMM,
+                                            latencyNs, 0, bLast);
+                                }
+                                sends.add(bSend[bd][bs][bk]);
+                                if (!it.zeroBubble()) {
+                                    lastBwdOfChunk[bd * pp + r] = bLast;
+                                }
+                            }
+                        }
+                        if (carried != null) {
+                            // A forward output held back by the reference order goes out after this item.
+                            int ready = g.compute(r, 0, "join", Category.MEMORY, 0, 0, carried[3], itemLast);
+                            fSend[carried[0]][carried[1]][carried[2]] = forwardSend(g, r, carried[0], ready, actBytes,
+                                    latencyNs);
+                            sends.add(fSend[carried[0]][carried[1]][carried[2]]);
+                            if (pendingSend[r] == carried) {
+                                pendingSend[r] = null;
+                            }
+                        }
+                        sends.add(itemLast);
+                        int[] waitAll = sends.stream().mapToInt(Integer::intValue).toArray();
+                        lastOnStage[r] = waitAll.length == 1 ? waitAll[0]
+                                : g.compute(r, 0, "p2p-wait", Category.MEMORY, 0, 0, waitAll);
+                        cursor[r]++;
+                        remaining--;
+                        progressed = true;
+                    }
+                }
+                if (!progressed) {
+                    throw new IllegalStateException("DualPipe schedule has a cycle");
+                }
+            }
+        }
+
+        /** The transfer of a forward chunk's output to the next rank of its direction. */
+        private int forwardSend(TaskGraph.Builder g, int r, int direction, int after, long actBytes, long latencyNs) {
+            boolean down = direction == 0;
+            return g.transfer(r, down ? FWD_SEND : BWD_SEND, down ? r + 1 : r - 1, down ? FWD_RECV : BWD_RECV, actBytes,
+                    "pp-send", Category.PP_COMM, latencyNs, 0, after);
+        }
+
+        private static int[] deps2(int dep, int before) {
+            if (dep < 0) {
+                return before >= 0 ? new int[]{before} : new int[0];
+            }
+            return before >= 0 ? new int[]{dep, before} : new int[]{dep};
         }
 
         private int emitChunk(TaskGraph.Builder g, int st, int vs, int mb, boolean bwd, int[] layers,
@@ -796,16 +1007,18 @@ public final class TrainingStepWorkload {
             long head = Math.min(hostNs, FrameworkHost.NS_PER_LAUNCH);
             long carried = hostCarryNs[st];
             hostCarryNs[st] = hostNs - head;
+            // Host tasks share two names (a distinct name each would cost ~40 bytes per task on big steps); the
+            // trace shows them on the host thread next to the kernels they launch.
             if (sync) {
                 if (carried > 0) {
                     g.host(st, HOST, "launch", carried);
                 }
-                return g.host(st, HOST, "sync+launch " + name, head, before);
+                return g.host(st, HOST, "sync+launch", head, before);
             }
             if (carried + head == 0) {
                 return -1;
             }
-            return g.host(st, HOST, "launch " + name, carried + head);
+            return g.host(st, HOST, "launch", carried + head);
         }
 
         private static int[] deps(int[] base, int hostTask) {
@@ -933,8 +1146,17 @@ public final class TrainingStepWorkload {
          * interleaving), then one forward and one backward alternately, then the remaining backwards.
          */
         static List<int[]> schedule(int rank, int pp, int vpp, int m) {
+            return schedule(rank, pp, vpp, m, 0);
+        }
+
+        /**
+         * @param extraWarmup forwards added to the warm-up (Megatron-Core adds one with the 1F1B all-to-all
+         *                    overlap, so that each steady-state forward pairs with a backward that does not wait
+         *                    for it)
+         */
+        static List<int[]> schedule(int rank, int pp, int vpp, int m, int extraWarmup) {
             int total = m * vpp;
-            int warmup = vpp == 1 ? pp - rank - 1 : (pp - rank - 1) * 2 + (vpp - 1) * pp;
+            int warmup = (vpp == 1 ? pp - rank - 1 : (pp - rank - 1) * 2 + (vpp - 1) * pp) + extraWarmup;
             warmup = Math.min(warmup, total);
             List<int[]> out = new ArrayList<>();
             int f = 0;
@@ -1029,8 +1251,7 @@ public final class TrainingStepWorkload {
         }
         if (!io.moesim.scenario.StrategyKnobs.modelled(sc.strategy().name())) {
             out.add("strategy '" + sc.strategy().name() + "': its distinguishing mechanism is not modelled yet"
-                    + (sc.strategy().name().equals("dualpipe") ? " (the bidirectional schedule; its 20 DeepEP SMs and "
-                    + "shared-expert overlap are)" : "") + "; the rest is simulated as Megatron-Core");
+                    + "; the rest is simulated as Megatron-Core");
         }
         if (sc.parallel().fsdp() || sc.parallel().zeroStage() >= 3) {
             out.add("FSDP / ZeRO-3 parameter all-gathers are not simulated (memory sharding is)");

@@ -149,4 +149,35 @@ class ScenarioRulesTest {
         assertThat(training(QWEN, H100X256, layout(2, 8, 1, 1, 8, 1), new BatchSpec(4096, 48, 1)))
                 .extracting(Violation::field).doesNotContain("batch.globalBatch");
     }
+
+    private static Scenario withStrategy(ParallelLayout p, BatchSpec b, Recompute rc, Dispatcher d, StrategySpec st) {
+        return new Scenario("s", Workload.TRAINING_STEP, QWEN, H100X256, p, b, Precision.BF16, rc,
+                new MoeConfig(d, RoutingSpec.balanced(), null), st, null, null);
+    }
+
+    @Test
+    void dualPipeNeedsAnEvenPipelineWithoutVirtualStagesAndEnoughMicroBatches() {
+        StrategySpec dual = new StrategySpec("dualpipe", false);
+        assertThat(ScenarioRules.check(withStrategy(layout(2, 8, 1, 1, 32, 1), BATCH, Recompute.SELECTIVE,
+                Dispatcher.DEEPEP, dual))).isEmpty();
+        assertThat(ScenarioRules.check(withStrategy(layout(2, 8, 4, 1, 32, 1), BATCH, Recompute.SELECTIVE,
+                Dispatcher.DEEPEP, dual))).extracting(Violation::field).containsExactly("parallel.vpp");
+        // 16 micro-batches per step with dp 16 and pp 16? tp2 pp16: dp 8, 2048/8 = 256 micro-batches: fine;
+        // a global batch of 16 gives 2 micro-batches, fewer than 2*pp.
+        assertThat(ScenarioRules.check(withStrategy(layout(2, 8, 1, 1, 32, 1), new BatchSpec(4096, 32, 1),
+                Recompute.SELECTIVE, Dispatcher.DEEPEP, dual))).singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("at least 2*pp = 16; globalBatch/(microBatch*dp) = 2"));
+    }
+
+    @Test
+    void allToAllOverlapFollowsMegatronsRequirements() {
+        StrategySpec overlap = new StrategySpec("megatron", true);
+        assertThat(ScenarioRules.check(withStrategy(layout(2, 8, 4, 1, 32, 1), BATCH, Recompute.SELECTIVE,
+                Dispatcher.DEEPEP, overlap))).isEmpty();
+        assertThat(ScenarioRules.check(withStrategy(layout(2, 8, 1, 1, 32, 1), BATCH, Recompute.FULL,
+                Dispatcher.ALLGATHER, overlap))).extracting(Violation::message)
+                .anyMatch(m -> m.contains("needs the interleaved schedule (vpp > 1) when pp > 1"))
+                .anyMatch(m -> m.contains("not allgather"))
+                .anyMatch(m -> m.contains("full recompute"));
+    }
 }

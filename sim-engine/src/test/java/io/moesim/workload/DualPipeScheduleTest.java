@@ -55,11 +55,11 @@ class DualPipeScheduleTest {
         // Step 1 of rank 0 with pp 8: (4 - 0 - 1) * 2 = 6 forwards of direction 0; step 8: hr + 1 = 1 weight.
         List<Item> items = DualPipeSchedule.items(0, 8, 20);
         assertThat(items.subList(0, 6)).allMatch(i -> i.kind() == Kind.FORWARD && i.direction() == 0);
-        assertThat(items.get(6)).isEqualTo(new Item(Kind.FORWARD, 0, 6, -1, -1, false));
-        assertThat(items.get(7)).isEqualTo(new Item(Kind.FORWARD, 1, 0, -1, -1, false));
+        assertThat(items.get(6)).isEqualTo(new Item(Kind.FORWARD, 0, 6, -1, -1, false, -1, true));
+        assertThat(items.get(7)).isEqualTo(new Item(Kind.FORWARD, 1, 0, -1, -1, false, 0, false));
         assertThat(items.get(items.size() - 1).kind()).isEqualTo(Kind.WEIGHT);
         // The last rank mirrors it: its phase 0 is direction 1.
-        assertThat(DualPipeSchedule.items(7, 8, 20).get(0)).isEqualTo(new Item(Kind.FORWARD, 1, 0, -1, -1, false));
+        assertThat(DualPipeSchedule.items(7, 8, 20).get(0)).isEqualTo(new Item(Kind.FORWARD, 1, 0, -1, -1, false, -1, false));
     }
 
     @Test
