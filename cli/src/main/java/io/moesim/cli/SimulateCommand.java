@@ -106,12 +106,17 @@ final class SimulateCommand implements Callable<Integer> {
             o.put("scenario", s.name()).put("workload", s.workload().id());
             o.put("layerTimeMs", round(r.layerTimeMs())).put("exposedCommMs", round(r.exposedCommMs()))
                     .put("computeMs", round(r.computeMs())).put("chunks", r.chunks()).put("commSms", r.commSms());
+            o.put("routerMs", round(r.routerMs())).put("layer0Ms", round(r.layer0Ms()))
+                    .put("activationMs", round(r.activationMs())).put("layer1Ms", round(r.layer1Ms()));
             out.print(Json.pretty(o));
             return;
         }
         out.println(String.format(Locale.ROOT, "%s: MoE layer forward %.3f ms (compute %.3f ms, exposed communication "
                 + "%.3f ms; %s)", s.name(), r.layerTimeMs(), r.computeMs(), r.exposedCommMs(),
                 r.chunks() > 1 ? r.chunks() + " overlapped chunks, " + r.commSms() + " communication SMs" : "no overlap"));
+        out.println(String.format(Locale.ROOT, "  router %.3f ms, layer0 (all-gather + scatter + GEMM) %.3f ms, "
+                + "activation %.3f ms, layer1 (GEMM + top-k reduce + reduce-scatter) %.3f ms", r.routerMs(),
+                r.layer0Ms(), r.activationMs(), r.layer1Ms()));
         traceNote(out, "one representative GPU");
     }
 
