@@ -1225,6 +1225,33 @@ public final class TrainingStepWorkload {
             return idle;
         }
 
+        /**
+         * One forward chunk and one backward chunk (of another micro-batch) of {@code layers} consecutive MoE
+         * layers, run as DualPipe's overlapped forward&backward pair on one GPU.
+         */
+        SimulationResult chunkPair(int layers, SimulationListener listener) {
+            AttentionShape attn = attentionShape();
+            List<Op> attnF = hosted(attentionForward());
+            List<Op> attnB = backward(attnF, attn);
+            List<Op> fwd = new ArrayList<>();
+            List<Op> bwd = new ArrayList<>();
+            int first = model.moe() == null ? 0 : model.moe().firstDenseLayers();
+            for (int l = first; l < first + layers; l++) {
+                List<Op> mlpF = hosted(moeForward(l));
+                fwd.addAll(attnF);
+                fwd.addAll(mlpF);
+                List<Op> layerBwd = new ArrayList<>(backward(mlpF, attn));
+                layerBwd.addAll(attnB);
+                bwd.addAll(0, layerBwd);
+            }
+            var fabric = cost.fabric();
+            TaskGraph.Builder g = TaskGraph.builder(new Topology(1, 1, sms, fabric.nvlinkBytesPerNs(),
+                    fabric.nicBytesPerNs(), 1));
+            hostCarryNs = new long[1];
+            emitPair(g, 0, fwd, new int[0], bwd, new int[0], 0, 1);
+            return Simulator.run(g.build(), listener);
+        }
+
         private double peak;
         private double hbmBytes;
 
@@ -1293,6 +1320,18 @@ public final class TrainingStepWorkload {
             throw new IllegalArgumentException("scenario '" + scenario.name() + "' is not a training-step workload");
         }
         return run(scenario, cost, peakTflops, hbmBytes, listener, true);
+    }
+
+    /**
+     * DualPipe's overlapped forward&amp;backward pair of {@code layers} MoE layers on one GPU of the scenario's
+     * layout (forward of one micro-batch, backward of another, each one's expert-parallel exchange hidden
+     * behind the other's compute), for comparison with the DeepSeek-V3 profile trace.
+     */
+    public static SimulationResult chunkPair(Scenario scenario, CostModel cost, int layers, boolean hostOverhead) {
+        if (scenario.workload() != Workload.TRAINING_STEP || scenario.model() == null || !scenario.model().isMoe()) {
+            throw new IllegalArgumentException("scenario '" + scenario.name() + "' is not an MoE training-step workload");
+        }
+        return new Builder(scenario, cost, hostOverhead).chunkPair(layers, SimulationListener.NONE);
     }
 
     /** {@link #run} with the framework's host overhead switched on or off (for tests and studies). */
