@@ -23,7 +23,7 @@ class ReproductionsTest {
     @Test
     void everyReproductionRunsAndEachSystemBeatsItsBaseline() throws Exception {
         try (Stream<Path> files = Files.list(DIR)) {
-            assertThat(files.filter(p -> p.toString().endsWith(".json")).count()).isEqualTo(10);
+            assertThat(files.filter(p -> p.toString().endsWith(".json")).count()).isEqualTo(12);
         }
         assertThat(run("comet-flux-layer-megatron", "layerTimeMs") / run("comet-flux-layer-comet", "layerTimeMs"))
                 .isBetween(1.3, 2.0);
@@ -35,5 +35,7 @@ class ReproductionsTest {
         assertThat(run("a100x16-qwen3-30b-fsmoe", "stepTimeSeconds")).isPositive();
         assertThat(run("sonicmoe-uniform-sonicmoe", "stepTimeSeconds"))
                 .isLessThanOrEqualTo(run("sonicmoe-uniform-megatron", "stepTimeSeconds"));
+        assertThat(run("dualpipe-qwen3-1f1b", "stepTimeSeconds") / run("dualpipe-qwen3-dualpipe", "stepTimeSeconds"))
+                .isBetween(1.1, 1.6);
     }
 }
