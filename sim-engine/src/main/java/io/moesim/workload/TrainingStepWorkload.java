@@ -91,13 +91,18 @@ public final class TrainingStepWorkload {
      * A step of work on the compute stream: a kernel or a blocking collective, with the host time to launch
      * it and whether the host waits for the GPU before launching it.
      */
-    private record Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync) {
+    private record Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync,
+                      long dgradNs, long wgradNs) {
+        Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync) {
+            this(name, category, ns, flops, comm, hostNs, sync, ns, ns);
+        }
+
         Op(String name, Category category, long ns, double flops, boolean comm) {
             this(name, category, ns, flops, comm, 0, false);
         }
 
         Op withHost(long launchNs, boolean waits) {
-            return new Op(name, category, ns, flops, comm, launchNs, waits);
+            return new Op(name, category, ns, flops, comm, launchNs, waits, dgradNs, wgradNs);
         }
     }
 
@@ -120,6 +125,9 @@ public final class TrainingStepWorkload {
         private int moeLayerCount;
         private final ExpertLoads loads;
         private final FrameworkHost host;
+        /** Backward GEMMs of the output layer (set by {@link #run}). */
+        private long logitsDgradNs;
+        private long logitsWgradNs;
         /** For the host-bound idle time: (GPU task, its host task, the GPU task before it on the stage) triples. */
         private final Triples launched = new Triples();
         /** Launch time on each stage's host thread not yet emitted as a host task (see {@link #launch}). */
@@ -168,6 +176,25 @@ public final class TrainingStepWorkload {
             return cost.memory().timeNs(op, (long) bytes, sms);
         }
 
+        /**
+         * A GEMM op {@code y[m×n] = x[m×k]·w[k×n]} with its backward priced by shape: the data gradient
+         * {@code dx = dy·wᵀ} is an {@code m×k} GEMM reducing over {@code n}; the weight gradient {@code dw = xᵀ·dy}
+         * a {@code k×n} GEMM reducing over the {@code m} tokens, accumulated into the FP32 main gradient
+         * ({@link #accumulateNs}).
+         */
+        private Op gemmOp(String name, long m, long n, long k) {
+            return new Op(name, Category.GEMM, gemm(m, n, k), 2.0 * m * n * k, false, 0, false, gemm(m, k, n),
+                    gemm(k, n, m) + accumulateNs(k * (double) n));
+        }
+
+        /**
+         * Megatron's gradient-accumulation fusion: the weight-gradient GEMM adds into the FP32 main gradient, so
+         * its epilogue reads and writes 4 bytes per weight element (8 in all) on top of the GEMM.
+         */
+        private long accumulateNs(double weights) {
+            return weights <= 0 ? 0 : memory(MemoryOp.ELEMENTWISE, weights * 8);
+        }
+
         private long collective(Collective op, int[] group, double bytes, CollectiveAlgorithm alg, int commSms) {
             if (group.length < 2 || bytes <= 0) {
                 return 0;
@@ -189,6 +216,8 @@ public final class TrainingStepWorkload {
                     CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS), 0, true));
             long proj;
             double projFlops;
+            long projD;
+            long projW;
             int heads;
             int kvHeads;
             int qk;
@@ -201,6 +230,8 @@ public final class TrainingStepWorkload {
                 long qkv = (long) (heads + 2L * kvHeads) * gqa.headDim() / tp;
                 proj = gemm(tokens, qkv, h);
                 projFlops = 2.0 * tokens * qkv * h;
+                projD = gemm(tokens, h, qkv);
+                projW = gemm(h, qkv, tokens) + accumulateNs((double) h * qkv);
             } else {
                 MultiLatentAttention mla = (MultiLatentAttention) model.attention();
                 heads = mla.heads();
@@ -210,17 +241,29 @@ public final class TrainingStepWorkload {
                 long qUp = (long) heads * qk / tp;
                 long kvUp = (long) heads * (mla.qkNopeHeadDim() + v) / tp;
                 long kvDown = mla.kvLoraRank() + mla.qkRopeHeadDim();
+                // (n, k) of each projection GEMM over the tokens
+                List<long[]> parts = new ArrayList<>();
                 if (mla.hasQueryLora()) {
-                    proj = gemm(tokens, mla.qLoraRank(), h) + gemm(tokens, qUp, mla.qLoraRank());
-                    projFlops = 2.0 * tokens * ((double) mla.qLoraRank() * h + (double) qUp * mla.qLoraRank());
+                    parts.add(new long[]{mla.qLoraRank(), h});
+                    parts.add(new long[]{qUp, mla.qLoraRank()});
                 } else {
-                    proj = gemm(tokens, qUp, h);
-                    projFlops = 2.0 * tokens * qUp * h;
+                    parts.add(new long[]{qUp, h});
                 }
-                proj += gemm(tokens, kvDown, h) + gemm(tokens, kvUp, mla.kvLoraRank());
-                projFlops += 2.0 * tokens * ((double) kvDown * h + (double) kvUp * mla.kvLoraRank());
+                parts.add(new long[]{kvDown, h});
+                parts.add(new long[]{kvUp, mla.kvLoraRank()});
+                proj = 0;
+                projFlops = 0;
+                projD = 0;
+                projW = 0;
+                for (long[] nk : parts) {
+                    Op part = gemmOp("part", tokens, nk[0], nk[1]);
+                    proj += part.ns();
+                    projFlops += part.flops();
+                    projD += part.dgradNs();
+                    projW += part.wgradNs();
+                }
             }
-            ops.add(new Op("qkv-proj", Category.GEMM, proj, projFlops, false));
+            ops.add(new Op("qkv-proj", Category.GEMM, proj, projFlops, false, 0, false, projD, projW));
             AttentionShape shape = AttentionShape.selfAttention(b, s, Math.max(1, heads / tp), Math.max(1, kvHeads / tp),
                     qk, v, true, DataType.BF16);
             long flashNs = cost.attention().forwardNs(shape, sms) / p.cp();
@@ -237,7 +280,7 @@ public final class TrainingStepWorkload {
                 ops.add(new Op("cp-ring", Category.CP_COMM, exposed, 0, true));
             }
             long outK = (long) heads * v / tp;
-            ops.add(new Op("out-proj", Category.GEMM, gemm(tokens, h, outK), 2.0 * tokens * h * outK, false));
+            ops.add(gemmOp("out-proj", tokens, h, outK));
             ops.add(new Op("tp-reducescatter", Category.TP_COMM, collective(Collective.REDUCE_SCATTER, tpGroup, actBytes,
                     CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS), 0, true));
             ops.add(new Op("residual", Category.MEMORY, memory(MemoryOp.ELEMENTWISE, spTokens * h * 2.0 * 3), 0, false));
@@ -254,9 +297,9 @@ public final class TrainingStepWorkload {
             ops.add(new Op("mlp-norm", Category.MEMORY, memory(MemoryOp.NORM, spTokens * h * 2.0 * 2), 0, false));
             ops.add(new Op("tp-allgather", Category.TP_COMM, collective(Collective.ALL_GATHER, tpGroup, actBytes,
                     CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS), 0, true));
-            ops.add(new Op("fc1", Category.GEMM, gemm(tokens, up, h), 2.0 * tokens * up * h, false));
+            ops.add(gemmOp("fc1", tokens, up, h));
             ops.add(new Op("act", Category.MEMORY, memory(MemoryOp.ACTIVATION, tokens * (up + ffn / tp) * 2.0), 0, false));
-            ops.add(new Op("fc2", Category.GEMM, gemm(tokens, h, ffn / tp), 2.0 * tokens * h * (ffn / tp), false));
+            ops.add(gemmOp("fc2", tokens, h, ffn / tp));
             ops.add(new Op("tp-reducescatter", Category.TP_COMM, collective(Collective.REDUCE_SCATTER, tpGroup, actBytes,
                     CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS), 0, true));
             return ops;
@@ -271,7 +314,7 @@ public final class TrainingStepWorkload {
             int etp = p.etp();
             int local = moe.experts() / ep;
             ops.add(new Op("moe-norm", Category.MEMORY, memory(MemoryOp.NORM, spTokens * h * 2.0 * 2), 0, false));
-            ops.add(new Op("router", Category.GEMM, gemm(spTokens, moe.experts(), h), 2.0 * spTokens * moe.experts() * h, false));
+            ops.add(gemmOp("router", spTokens, moe.experts(), h));
             ops.add(new Op("topk", Category.MEMORY, memory(MemoryOp.ROUTER_TOPK, spTokens * moe.experts() * 4.0 * 2), 0, false));
             double routedTokens = spTokens * (double) moe.topK();
             ops.add(new Op("permute", Category.MEMORY, memory(MemoryOp.PERMUTE, routedTokens * h * 2.0 * 2), 0, false));
@@ -319,7 +362,8 @@ public final class TrainingStepWorkload {
             if (moe.sharedFfnTotal() > 0) {
                 for (Op o : denseFfnForward(moe.sharedFfnTotal())) {
                     if (!o.name().equals("mlp-norm")) {
-                        shared.add(new Op("shared-" + o.name(), o.category(), o.ns(), o.flops(), o.comm()));
+                        shared.add(new Op("shared-" + o.name(), o.category(), o.ns(), o.flops(), o.comm(), 0, false,
+                                o.dgradNs(), o.wgradNs()));
                         sharedFc1 += o.name().equals("fc1") ? o.ns() : 0;
                         sharedFc2 += o.name().equals("fc2") ? o.ns() : 0;
                     }
@@ -356,9 +400,29 @@ public final class TrainingStepWorkload {
                 cExposed = Math.max(0, cExposed - sharedFc2);
             }
             ops.add(new Op("ep-dispatch", Category.EP_COMM, dExposed, 0, true));
-            ops.add(new Op("expert-fc1", Category.GEMM, best[1], 2.0 * load * up * h, false));
+            long fc1D = 0;
+            long fc2D = 0;
+            long fc1W = 0;
+            long fc2W = 0;
+            if (load > 0) {
+                fc1D = cost.gemm().groupedTimeNs(rows, h, up, gemmType, sms);
+                fc2D = cost.gemm().groupedTimeNs(rows, ffnPerRank, h, gemmType, sms);
+                int nonEmpty = 0;
+                for (long r : rows) {
+                    if (r > 0) {
+                        // Weight gradients per expert (Transformer Engine's GroupedLinear runs one GEMM each).
+                        fc1W += gemm(h, up, r);
+                        fc2W += gemm(ffnPerRank, h, r);
+                        nonEmpty++;
+                    }
+                }
+                fc1W += accumulateNs((double) nonEmpty * h * up);
+                fc2W += accumulateNs((double) nonEmpty * ffnPerRank * h);
+            }
+            ops.add(new Op("expert-fc1", Category.GEMM, best[1], 2.0 * load * up * h, false, 0, false, fc1D, fc1W));
             ops.add(new Op("expert-act", Category.MEMORY, best[2], 0, false));
-            ops.add(new Op("expert-fc2", Category.GEMM, best[3], 2.0 * load * h * ffnPerRank, false));
+            ops.add(new Op("expert-fc2", Category.GEMM, best[3], 2.0 * load * h * ffnPerRank, false, 0, false, fc2D,
+                    fc2W));
             if (best[6] > 0) {
                 ops.add(new Op("ep-pipeline-wait", Category.EP_COMM, best[6], 0, true));
             }
@@ -428,8 +492,8 @@ public final class TrainingStepWorkload {
                 if (o.comm()) {
                     ops.add(new Op(o.name() + "-bwd", o.category(), o.ns(), 0, true, o.hostNs(), false));
                 } else if (o.category() == Category.GEMM) {
-                    ops.add(new Op(o.name() + "-dgrad", Category.GEMM, o.ns(), o.flops(), false, o.hostNs(), false));
-                    ops.add(new Op(o.name() + "-wgrad", Category.GEMM, o.ns(), o.flops(), false, o.hostNs(), false));
+                    ops.add(new Op(o.name() + "-dgrad", Category.GEMM, o.dgradNs(), o.flops(), false, o.hostNs(), false));
+                    ops.add(new Op(o.name() + "-wgrad", Category.GEMM, o.wgradNs(), o.flops(), false, o.hostNs(), false));
                 } else if (o.category() == Category.ATTENTION) {
                     ops.add(new Op(o.name() + "-bwd", Category.ATTENTION, cost.attention().backwardNs(attn, sms) / p.cp(),
                             attn.backwardFlops() / p.cp(), false, bwdHost, false));
@@ -472,6 +536,9 @@ public final class TrainingStepWorkload {
             int h = model.hidden();
             int vocab = MegatronFlops.paddedVocab(model.vocab(), MegatronFlops.DEFAULT_VOCAB_DIVISOR, p.tp());
             long logitsNs = gemm(tokens, vocab / p.tp(), h);
+            Op logitsOp = gemmOp("logits", tokens, vocab / p.tp(), h);
+            logitsDgradNs = logitsOp.dgradNs();
+            logitsWgradNs = logitsOp.wgradNs();
             double logitsFlops = 2.0 * tokens * ((double) vocab / p.tp()) * h;
             int mtp = model.mtpLayers();
             for (int l = 0; l < model.layers() + mtp; l++) {
@@ -481,8 +548,7 @@ public final class TrainingStepWorkload {
                 if (isMtp) {
                     // DeepSeek-V3 multi-token prediction module: project [h; embedding] (2h -> h), one transformer
                     // layer, then its own logits and loss, on the last pipeline stage.
-                    f.add(hostedOp("mtp-proj", Category.GEMM, gemm(tokens, h / p.tp(), 2L * h),
-                            2.0 * tokens * (h / p.tp()) * 2L * h, host.forwardNs("mtp-proj")));
+                    f.add(gemmOp("mtp-proj", tokens, h / p.tp(), 2L * h).withHost(host.forwardNs("mtp-proj"), false));
                 }
                 f.addAll(attnF);
                 List<Op> mlpF = moeLayer ? hosted(moeForward(l)) : denseF;
@@ -492,15 +558,15 @@ public final class TrainingStepWorkload {
                 }
                 List<Op> bwd = new ArrayList<>();
                 if (isMtp) {
-                    bwd.add(hostedOp("mtp-logits-dgrad", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("mtp-logits")));
-                    bwd.add(hostedOp("mtp-logits-wgrad", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("mtp-logits")));
+                    bwd.add(hostedOp("mtp-logits-dgrad", Category.GEMM, logitsDgradNs, logitsFlops, host.forwardNs("mtp-logits")));
+                    bwd.add(hostedOp("mtp-logits-wgrad", Category.GEMM, logitsWgradNs, logitsFlops, host.forwardNs("mtp-logits")));
                 }
                 bwd.addAll(moeLayer ? backward(mlpF, attn) : denseB);
                 bwd.addAll(attnB);
                 if (isMtp) {
                     Op proj = f.get(0);
-                    bwd.add(hostedOp("mtp-proj-dgrad", Category.GEMM, proj.ns(), proj.flops(), proj.hostNs()));
-                    bwd.add(hostedOp("mtp-proj-wgrad", Category.GEMM, proj.ns(), proj.flops(), proj.hostNs()));
+                    bwd.add(hostedOp("mtp-proj-dgrad", Category.GEMM, proj.dgradNs(), proj.flops(), proj.hostNs()));
+                    bwd.add(hostedOp("mtp-proj-wgrad", Category.GEMM, proj.wgradNs(), proj.flops(), proj.hostNs()));
                 }
                 layerF.add(f);
                 layerB.add(bwd);
@@ -923,8 +989,8 @@ public final class TrainingStepWorkload {
             }
             if (bwd && last) {
                 seq.add(hostedOp("loss-bwd", Category.MEMORY, lossNs, 0, FrameworkHost.backwardNs(host.forwardNs("loss"))));
-                seq.add(hostedOp("logits-dgrad", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("logits")));
-                seq.add(hostedOp("logits-wgrad", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("logits")));
+                seq.add(hostedOp("logits-dgrad", Category.GEMM, logitsDgradNs, logitsFlops, host.forwardNs("logits")));
+                seq.add(hostedOp("logits-wgrad", Category.GEMM, logitsWgradNs, logitsFlops, host.forwardNs("logits")));
             }
             if (!bwd) {
                 for (int l : layers) {
