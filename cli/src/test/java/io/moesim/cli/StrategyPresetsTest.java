@@ -34,16 +34,15 @@ class StrategyPresetsTest {
             assertThat(run.exitCode()).as(name + ": " + run.err()).isZero();
             JsonNode n = Json.mapper().readTree(run.out());
             step.put(name, n.get("stepTimeSeconds").asDouble());
-            if (name.equals("hecate") || name.equals("speculative-moe")) {
-                assertThat(run.err()).contains("not modelled yet");
-            }
+            assertThat(run.err()).as(name).doesNotContain("not modelled yet");
         }
         double megatron = step.get("megatron");
         assertThat(step.get("tutel")).isLessThan(megatron);          // pipelining hides exchange
         assertThat(step.get("fastermoe")).isLessThan(megatron);      // shadowing removes stragglers
         assertThat(step.get("comet")).isLessThan(megatron);
         assertThat(step.get("dualpipe")).isLessThan(megatron);       // forward&backward pairs hide the EP exchange
-        assertThat(step.get("hecate")).isEqualTo(megatron);          // not modelled: simulated as Megatron
-        assertThat(step.values().stream().distinct().count()).isGreaterThanOrEqualTo(5);
+        assertThat(step.get("hecate")).isLessThan(megatron / 2);     // load-aware re-materialization balances zipf
+        assertThat(step.get("speculative-moe")).isLessThan(megatron); // half the EP traffic kept local
+        assertThat(step.values().stream().distinct().count()).isGreaterThanOrEqualTo(7);
     }
 }

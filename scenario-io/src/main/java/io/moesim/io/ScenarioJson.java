@@ -96,7 +96,9 @@ public final class ScenarioJson {
         }
         strategy.put("a2aAlgorithm", k.a2aAlgorithm().id()).put("sharedExpertOverlap", k.sharedExpertOverlap())
                 .put("tokenRounding", k.tokenRounding()).put("padToCapacity", k.padToCapacity())
-                .put("pipelineDegree", k.pipelineDegree()).put("replicateHotExperts", k.replicateHotExperts());
+                .put("pipelineDegree", k.pipelineDegree()).put("replicateHotExperts", k.replicateHotExperts())
+                .put("fullyShardedExperts", k.fullyShardedExperts()).put("rematerializeSlots", k.rematerializeSlots())
+                .put("localTrafficFraction", k.localTrafficFraction());
         MoeLayerSpec l = s.layer();
         if (l != null) {
             o.putObject("layer").put("tokens", l.tokens()).put("hidden", l.hidden()).put("expertFfn", l.expertFfn())

@@ -52,7 +52,8 @@ public final class ScenarioReader {
     private static final Set<String> MOE = Set.of("dispatcher", "routing", "capacityFactor");
     private static final Set<String> ROUTING = Set.of("kind", "skew", "file", "seed");
     private static final Set<String> STRATEGY = Set.of("name", "a2aOverlap", "commSms", "a2aAlgorithm",
-            "sharedExpertOverlap", "tokenRounding", "padToCapacity", "pipelineDegree", "replicateHotExperts");
+            "sharedExpertOverlap", "tokenRounding", "padToCapacity", "pipelineDegree", "replicateHotExperts",
+            "fullyShardedExperts", "rematerializeSlots", "localTrafficFraction");
     private static final Set<String> LAYER = Set.of("tokens", "hidden", "expertFfn", "experts", "topK", "activation");
     private static final Set<String> DISPATCH = Set.of("tokensPerRank", "hidden", "topK", "experts", "dispatchDtype",
             "combineDtype", "maxNodesPerToken", "commSms");
@@ -334,6 +335,12 @@ public final class ScenarioReader {
         Boolean pad = s.bool("padToCapacity", p.padToCapacity());
         Integer degree = s.nonNegativeInt("pipelineDegree", p.pipelineDegree());
         Integer replicate = s.integer("replicateHotExperts", p.replicateHotExperts());
+        Boolean sharded = s.bool("fullyShardedExperts", p.fullyShardedExperts());
+        Integer slots = s.nonNegativeInt("rematerializeSlots", p.rematerializeSlots());
+        Double local = s.number("localTrafficFraction", p.localTrafficFraction());
+        if (local != null && !(local >= 0 && local < 1)) {
+            s.problems().add(s.pathOf("localTrafficFraction"), "must be at least 0 and below 1, got " + local);
+        }
         if (algorithm != null && algorithm != io.moesim.cost.CollectiveAlgorithm.AUTO
                 && algorithm != io.moesim.cost.CollectiveAlgorithm.FLAT
                 && algorithm != io.moesim.cost.CollectiveAlgorithm.HIERARCHICAL) {
@@ -349,7 +356,8 @@ public final class ScenarioReader {
             return null;
         }
         return build(s.problems(), "strategy", () -> new StrategySpec(name, overlap,
-                new io.moesim.scenario.StrategyKnobs(commSms, algorithm, sharedOverlap, rounding, pad, degree, replicate)));
+                new io.moesim.scenario.StrategyKnobs(commSms, algorithm, sharedOverlap, rounding, pad, degree, replicate,
+                        sharded, slots, local)));
     }
 
     private static MoeLayerSpec readLayer(Fields top) {

@@ -217,6 +217,15 @@ class ScenarioReaderTest {
         assertThat(custom.strategy().knobs().tokenRounding()).isEqualTo(64);
         assertThat(problems(base.formatted("{\"name\": \"megatron\", \"pipelineDegree\": 99, \"a2aAlgorithm\": \"ring\"}")))
                 .extracting(Problem::field).containsExactlyInAnyOrder("strategy.a2aAlgorithm", "strategy.pipelineDegree");
+        Scenario hecate = reader.read(write(base.formatted(
+                "{\"name\": \"megatron\", \"fullyShardedExperts\": true, \"rematerializeSlots\": 3, "
+                        + "\"localTrafficFraction\": 0.25}")));
+        assertThat(hecate.strategy().knobs().fullyShardedExperts()).isTrue();
+        assertThat(hecate.strategy().knobs().rematerializeSlots()).isEqualTo(3);
+        assertThat(hecate.strategy().knobs().localTrafficFraction()).isEqualTo(0.25);
+        assertThat(problems(base.formatted("{\"name\": \"megatron\", \"localTrafficFraction\": 1.5, "
+                + "\"rematerializeSlots\": -1}"))).extracting(Problem::field)
+                .containsExactlyInAnyOrder("strategy.localTrafficFraction", "strategy.rematerializeSlots");
         assertThat(problems(base.formatted("{\"name\": \"megatron\", \"overlapDegree\": 2}")))
                 .extracting(Problem::field).contains("strategy.overlapDegree");
     }

@@ -20,10 +20,32 @@ import java.util.Locale;
  *                            adaptive pipelining); 1 = off, 0 = choose the best of 1, 2, 4, 8 per layer
  * @param replicateHotExperts replicate this many of the most loaded experts on every EP rank each iteration
  *                            (FasterMoE shadowing); 0 = off, −1 = every expert loaded above twice the mean
+ * @param fullyShardedExperts expert parameters, gradients and optimizer states sharded over every expert rank
+ *                            (ep·edp) and materialized each step where the load-aware placement puts them
+ *                            (Hecate's fully sharded sparse data parallelism)
+ * @param rematerializeSlots  with {@code fullyShardedExperts}: extra expert replicas each rank materializes so hot
+ *                            experts are spread over several ranks (Hecate's re-materialization); 0 = none
+ * @param localTrafficFraction share of the dispatch and combine traffic kept on the rank by locality-aware token
+ *                            and expert placement (speculative MoE's token shuffling and expert grouping), 0 to
+ *                            below 1
  */
 public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, boolean sharedExpertOverlap,
-                            int tokenRounding, boolean padToCapacity, int pipelineDegree, int replicateHotExperts) {
+                            int tokenRounding, boolean padToCapacity, int pipelineDegree, int replicateHotExperts,
+                            boolean fullyShardedExperts, int rematerializeSlots, double localTrafficFraction) {
+    /** Knobs without Hecate's sharding or locality-aware placement. */
+    public StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, boolean sharedExpertOverlap,
+                         int tokenRounding, boolean padToCapacity, int pipelineDegree, int replicateHotExperts) {
+        this(commSms, a2aAlgorithm, sharedExpertOverlap, tokenRounding, padToCapacity, pipelineDegree,
+                replicateHotExperts, false, 0, 0);
+    }
+
     public StrategyKnobs {
+        if (rematerializeSlots < 0) {
+            throw new IllegalArgumentException("strategy.rematerializeSlots must not be negative, got " + rematerializeSlots);
+        }
+        if (!(localTrafficFraction >= 0 && localTrafficFraction < 1)) {
+            throw new IllegalArgumentException("strategy.localTrafficFraction must be in [0, 1), got " + localTrafficFraction);
+        }
         if (commSms != null && commSms < 1) {
             throw new IllegalArgumentException("strategy.commSms must be positive, got " + commSms);
         }
@@ -50,8 +72,7 @@ public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, b
     public static final StrategyKnobs NONE = new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 0, false, 1, 0);
 
     /**
-     * The knobs of a named system. Systems whose mechanism is not modelled yet ({@code hecate},
-     * {@code speculative-moe}) get {@link #NONE}; see {@link #modelled(String)}.
+     * The knobs of a named system ({@link #NONE} for Megatron-Core and DeepEP).
      */
     public static StrategyKnobs preset(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
@@ -70,12 +91,19 @@ public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, b
             // DualPipe's DeepEP with 20 SMs and shared-expert overlap (DeepSeek-V3 report); the bidirectional
             // schedule itself is chosen by the strategy name in TrainingStepWorkload
             case "dualpipe" -> new StrategyKnobs(20, CollectiveAlgorithm.AUTO, true, 0, false, 1, 0);
+            // fully sharded sparse data parallelism with load-aware re-materialization (Hecate, Qing et al. 2025);
+            // two extra expert slots per rank is moe-sim's assumption (the paper sizes them by memory)
+            case "hecate" -> new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 0, false, 1, 0, true, 2, 0);
+            // speculative token shuffling and expert grouping keep part of the EP traffic local (speculative MoE);
+            // half the traffic is moe-sim's assumption, stated in docs/strategies.md
+            case "speculative-moe" -> new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 0, false, 1, 0, false, 0,
+                    0.5);
             default -> NONE;
         };
     }
 
     /** Whether moe-sim models the named system's distinguishing mechanism (false: simulated as Megatron). */
     public static boolean modelled(String name) {
-        return !name.equals("hecate") && !name.equals("speculative-moe");
+        return true;
     }
 }

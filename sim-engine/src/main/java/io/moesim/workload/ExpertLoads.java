@@ -5,6 +5,8 @@ import io.moesim.model.MoeSpec;
 import io.moesim.scenario.ParallelLayout;
 import io.moesim.scenario.RoutingKind;
 import io.moesim.scenario.Scenario;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -173,6 +175,98 @@ final class ExpertLoads {
             if (hot[e]) {
                 rows[j++] = Math.round(counts[e] / ep * etp);
             }
+        }
+        return rows;
+    }
+
+    /**
+     * Hecate's load-aware placement under fully sharded sparse data parallelism: every expert is materialized
+     * on at least one rank, and each rank has {@code local + extra} expert slots. Extra replicas go greedily
+     * to the expert with the most tokens per replica (at most {@code ep} replicas); replicas are then placed
+     * largest first on the least-loaded rank with a free slot that does not hold that expert yet, and a
+     * replicated expert's tokens are split evenly over its replicas. Returns the rows of each slot on the
+     * busiest rank (times {@code etp}). Ties break by lower expert and rank index, so the result is
+     * deterministic.
+     */
+    static long[] shardedPlacementRows(double[] counts, int ep, int local, int extra, int etp) {
+        int n = counts.length;
+        int[] replicas = new int[n];
+        java.util.Arrays.fill(replicas, 1);
+        for (int i = 0; i < ep * extra; i++) {
+            int best = -1;
+            for (int e = 0; e < n; e++) {
+                if (replicas[e] < ep && (best < 0 || counts[e] / replicas[e] > counts[best] / replicas[best])) {
+                    best = e;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            replicas[best]++;
+        }
+        int total = 0;
+        for (int r : replicas) {
+            total += r;
+        }
+        int[] expertOf = new int[total];
+        double[] loadOf = new double[total];
+        int k = 0;
+        for (int e = 0; e < n; e++) {
+            for (int r = 0; r < replicas[e]; r++) {
+                expertOf[k] = e;
+                loadOf[k++] = counts[e] / replicas[e];
+            }
+        }
+        Integer[] order = new Integer[total];
+        for (int i = 0; i < total; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> loadOf[a] != loadOf[b] ? Double.compare(loadOf[b], loadOf[a])
+                : Integer.compare(a, b));
+        double[] rankLoad = new double[ep];
+        int[] free = new int[ep];
+        java.util.Arrays.fill(free, local + extra);
+        boolean[][] holds = new boolean[ep][n];
+        List<List<Double>> slots = new ArrayList<>();
+        for (int r = 0; r < ep; r++) {
+            slots.add(new ArrayList<>());
+        }
+        for (int i : order) {
+            int e = expertOf[i];
+            int target = -1;
+            for (int pass = 0; pass < 2 && target < 0; pass++) {
+                for (int r = 0; r < ep; r++) {
+                    boolean ok = free[r] > 0 && (pass == 1 || !holds[r][e]);
+                    if (ok && (target < 0 || rankLoad[r] < rankLoad[target])) {
+                        target = r;
+                    }
+                }
+            }
+            if (target < 0) {
+                // more replicas than slots: add the load to the least-loaded rank
+                target = 0;
+                for (int r = 1; r < ep; r++) {
+                    if (rankLoad[r] < rankLoad[target]) {
+                        target = r;
+                    }
+                }
+            } else {
+                free[target]--;
+            }
+            holds[target][e] = true;
+            rankLoad[target] += loadOf[i];
+            slots.get(target).add(loadOf[i]);
+        }
+        int busiest = 0;
+        for (int r = 1; r < ep; r++) {
+            if (rankLoad[r] > rankLoad[busiest]) {
+                busiest = r;
+            }
+        }
+        List<Double> mine = slots.get(busiest);
+        long[] rows = new long[mine.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = Math.round(mine.get(i) * etp);
         }
         return rows;
     }

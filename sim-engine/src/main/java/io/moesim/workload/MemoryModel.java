@@ -111,6 +111,16 @@ public final class MemoryModel {
             double weights = 2 * (heldDense + heldExpert + gathered);
             double grads = 4 * (zero >= 2 ? dense / denseShard + expert / expertShard : dense + expert);
             double optimizer = 12 * (zero >= 1 ? dense / denseShard + expert / expertShard : dense + expert);
+            if (sc.strategy().knobs().fullyShardedExperts() && model.isMoe()) {
+                // FSSDP (Hecate): expert states sharded over all ep·edp expert ranks; the materialized experts
+                // (local + re-materialized slots) are held in BF16 with their BF16 gradients for the step.
+                int local = model.moe().experts() / p.ep();
+                double materialized = expert * (local + sc.strategy().knobs().rematerializeSlots()) / local;
+                double shard = expert / ranks.edp();
+                weights = 2 * (heldDense + gathered + materialized);
+                grads = 4 * (zero >= 2 ? dense / denseShard : dense) + 4 * shard + 2 * materialized;
+                optimizer = 12 * (zero >= 1 ? dense / denseShard : dense) + 12 * shard;
+            }
 
             // activations: average bytes per layer of this rank's chunks times layers per chunk
             double perLayerSum = 0;

@@ -325,7 +325,8 @@ public final class TrainingStepWorkload {
                 total += c;
             }
             // FasterMoE shadowing: the hottest experts are replicated on every rank; their tokens stay local.
-            boolean[] hot = ExpertLoads.hotExperts(counts, knobs.replicateHotExperts());
+            boolean sharded = knobs.fullyShardedExperts();
+            boolean[] hot = ExpertLoads.hotExperts(counts, sharded ? 0 : knobs.replicateHotExperts());
             double hotTokens = 0;
             int hotCount = 0;
             for (int e = 0; e < counts.length; e++) {
@@ -335,7 +336,8 @@ public final class TrainingStepWorkload {
                 }
             }
             double stayFraction = total == 0 ? 0 : hotTokens / total;
-            long[] rows = ExpertLoads.busiestRows(counts, hot, ep, local, etp);
+            long[] rows = sharded ? ExpertLoads.shardedPlacementRows(counts, ep, local, knobs.rematerializeSlots(), etp)
+                    : ExpertLoads.busiestRows(counts, hot, ep, local, etp);
             double load = 0;
             for (long r : rows) {
                 load += r;
@@ -350,7 +352,8 @@ public final class TrainingStepWorkload {
                         (double) hotCount * expertBytes, CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS), 0, true));
             }
             int bytesPerElement = sc.precision() == Precision.FP8 ? 1 : 2;
-            double travelling = spTokens * (1 - stayFraction);
+            // Locality-aware placement (speculative MoE) keeps a share of the traffic on the rank.
+            double travelling = spTokens * (1 - stayFraction) * (1 - knobs.localTrafficFraction());
             long dispatch = exchange(travelling, (double) h * bytesPerElement, imbalance);
             long combine = exchange(travelling, h * 2.0, imbalance);
 
@@ -638,6 +641,21 @@ public final class TrainingStepWorkload {
                 remaining = 0;
             }
             boolean overlap = sc.strategy().a2aOverlap() && model.isMoe();
+            // Hecate (FSSDP): each chunk's experts are materialized once per step by a sparse all-gather of
+            // their shards from every expert rank of the stage; the chunk's forwards wait for it.
+            int[] materialize = new int[chunksPerRank * pp];
+            java.util.Arrays.fill(materialize, -1);
+            if (sc.strategy().knobs().fullyShardedExperts() && model.isMoe() && !dualPipe) {
+                for (int vs = 0; vs < chunksPerRank * pp; vs++) {
+                    int st = vs % pp;
+                    double bytes = materializedExpertParams(chunkLayers[vs]) * 2;
+                    long t = collective(Collective.ALL_GATHER, stageGroup(st), bytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+                    if (t > 0) {
+                        materialize[vs] = g.communication("sparse-allgather", Category.DP_COMM).participant(st, 3)
+                                .latencyNs(t).smsHeld(Math.min(DP_COMM_SMS, sms - 1)).add();
+                    }
+                }
+            }
             // Megatron-Core's default pipeline p2p (batch_isend_irecv waited on before the next step, no
             // overlap_p2p_comm): a stage goes on only after its send is delivered. Receives are waited for by
             // the data dependency in any case.
@@ -665,6 +683,9 @@ public final class TrainingStepWorkload {
                         }
                         if (lastOnStage[st] >= 0) {
                             deps.add(lastOnStage[st]);
+                        }
+                        if (!bwd && materialize[vs] >= 0) {
+                            deps.add(materialize[vs]);
                         }
                         if (overlap && !bwd && cursor[st] + 1 < perStage.get(st).size()
                                 && perStage.get(st).get(cursor[st] + 1)[2] == 1) {
@@ -760,11 +781,20 @@ public final class TrainingStepWorkload {
                         dense += params.outputHeadParams();
                     }
                     dense /= p.tp();
-                    expert /= (double) p.ep() * p.etp();
-                    localParams += dense / (ranks.dp() * p.cp()) + expert / ranks.edp();
+                    long rsExpert;
+                    if (sc.strategy().knobs().fullyShardedExperts() && model.isMoe()) {
+                        // FSSDP: gradients of the materialized experts go back to their shards over all expert
+                        // ranks of the stage (sparse reduce-scatter); each rank keeps 1/(gpus/pp) of the states.
+                        localParams += dense / (ranks.dp() * p.cp()) + expert / (gpus / (double) pp);
+                        rsExpert = collective(Collective.REDUCE_SCATTER, stageGroup(st),
+                                materializedExpertParams(chunkLayers[vs]) * 2, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+                    } else {
+                        expert /= (double) p.ep() * p.etp();
+                        localParams += dense / (ranks.dp() * p.cp()) + expert / ranks.edp();
+                        rsExpert = collective(Collective.REDUCE_SCATTER, ranks.edpGroup(st * (gpus / pp)), expert * 2,
+                                CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+                    }
                     long rsDense = collective(Collective.REDUCE_SCATTER, ranks.dpCpGroup(st * (gpus / pp)), dense * 2,
-                            CollectiveAlgorithm.AUTO, DP_COMM_SMS);
-                    long rsExpert = collective(Collective.REDUCE_SCATTER, ranks.edpGroup(st * (gpus / pp)), expert * 2,
                             CollectiveAlgorithm.AUTO, DP_COMM_SMS);
                     if (rsDense + rsExpert > 0 && lastBwdOfChunk[vs] >= 0) {
                         reduces.add(g.communication("grad-reducescatter", Category.DP_COMM).participant(st, 3)
@@ -779,6 +809,31 @@ public final class TrainingStepWorkload {
             }
             SimulationResult sim = Simulator.run(g.build(), listener);
             return result(sim);
+        }
+
+        /** All GPUs of pipeline stage {@code st} (pp is the outermost rank dimension). */
+        private int[] stageGroup(int st) {
+            int size = gpus / p.pp();
+            int[] g = new int[size];
+            for (int i = 0; i < size; i++) {
+                g[i] = st * size + i;
+            }
+            return g;
+        }
+
+        /**
+         * Expert parameters one rank materializes for {@code layers} under FSSDP: its {@code local + extra}
+         * expert slots of every MoE layer, each expert's share under expert tensor parallelism.
+         */
+        private double materializedExpertParams(int[] layers) {
+            MoeSpec moe = model.moe();
+            int local = moe.experts() / p.ep();
+            double perExpert = (double) (model.activation().gated() ? 3 : 2) * model.hidden() * moe.expertFfn() / p.etp();
+            int moeLayers = 0;
+            for (int l : layers) {
+                moeLayers += (l >= model.layers() ? model.mtpLayersAreMoe() : model.isMoeLayer(l)) ? 1 : 0;
+            }
+            return moeLayers * (local + sc.strategy().knobs().rematerializeSlots()) * perExpert;
         }
 
         private boolean isDualPipe() {

@@ -1,6 +1,7 @@
 package io.moesim.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesim.cost.CollectiveAlgorithm;
 import io.moesim.engine.SimulationListener;
@@ -108,8 +109,51 @@ class StrategyKnobsTest {
         assertThat(StrategyKnobs.preset("megatron")).isEqualTo(StrategyKnobs.NONE);
         assertThat(StrategyKnobs.preset("tutel").a2aAlgorithm()).isEqualTo(CollectiveAlgorithm.HIERARCHICAL);
         assertThat(StrategyKnobs.preset("dualpipe").commSms()).isEqualTo(20);
-        assertThat(StrategyKnobs.modelled("hecate")).isFalse();
-        assertThat(StrategyKnobs.modelled("tutel")).isTrue();
+        assertThat(StrategyKnobs.modelled("hecate")).isTrue();
+        assertThat(StrategyKnobs.preset("hecate").fullyShardedExperts()).isTrue();
+        assertThat(StrategyKnobs.preset("hecate").rematerializeSlots()).isEqualTo(2);
+        assertThat(StrategyKnobs.preset("speculative-moe").localTrafficFraction()).isEqualTo(0.5);
+        assertThatThrownBy(() -> new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 0, false, 1, 0, false, 0, 1.0))
+                .hasMessageContaining("localTrafficFraction must be in [0, 1)");
         assertThat(new StrategySpec("comet", false).knobs().pipelineDegree()).isEqualTo(8);
+    }
+
+    @Test
+    void fullyShardedExpertsBalanceSkewedLoadsAndCostMaterializationWhenBalanced() {
+        TrainingStepResult plain = run(QWEN30, ZIPF, null, Dispatcher.ALLTOALL, StrategySpec.defaults());
+        TrainingStepResult hecate = run(QWEN30, ZIPF, null, Dispatcher.ALLTOALL, new StrategySpec("hecate", false));
+        assertThat(plain.loadImbalance()).isGreaterThan(2);
+        assertThat(hecate.loadImbalance()).isLessThan(1.3);
+        assertThat(hecate.stepTimeSeconds()).isLessThan(plain.stepTimeSeconds() / 1.5);
+        // Balanced routing: nothing to rebalance, and the experts still have to be gathered and reduced.
+        TrainingStepResult balancedPlain = run(QWEN30, RoutingSpec.balanced(), null, Dispatcher.ALLTOALL,
+                StrategySpec.defaults());
+        TrainingStepResult balancedHecate = run(QWEN30, RoutingSpec.balanced(), null, Dispatcher.ALLTOALL,
+                new StrategySpec("hecate", false));
+        assertThat(balancedHecate.loadImbalance()).isLessThan(1.0 + 1e-9);
+        assertThat(balancedHecate.stepTimeSeconds()).isGreaterThanOrEqualTo(balancedPlain.stepTimeSeconds());
+        long gathers = balancedHecate.simulation().spans().stream().filter(sp -> sp.name().equals("sparse-allgather"))
+                .count();
+        assertThat(gathers).isEqualTo(1);
+    }
+
+    @Test
+    void hecatePlacementSpreadsTheHotExpertOverEveryRankByHand() {
+        // 8 experts on 4 ranks (2 local + 1 extra slot each): the 4 extra replicas go to expert 0 (8 tokens ->
+        // 4 replicas of 2, the cap of one per rank), then none is left for expert 7. Every rank ends with 4
+        // tokens: one replica of expert 0 (2) and two single-token experts.
+        double[] counts = {8, 1, 1, 1, 1, 1, 1, 2};
+        long[] rows = ExpertLoads.shardedPlacementRows(counts, 4, 2, 1, 1);
+        assertThat(rows).containsExactly(2, 1, 1);
+        // Without extra slots the hot expert stays on one rank: the busiest rank carries it plus a 1.
+        assertThat(ExpertLoads.shardedPlacementRows(counts, 4, 2, 0, 1)).containsExactly(8, 1);
+    }
+
+    @Test
+    void locallyPlacedTrafficShrinksTheExchange() {
+        TrainingStepResult plain = run(QWEN30, UNIFORM, null, Dispatcher.ALLTOALL, StrategySpec.defaults());
+        TrainingStepResult spec = run(QWEN30, UNIFORM, null, Dispatcher.ALLTOALL, new StrategySpec("speculative-moe", false));
+        assertThat(spec.exposedCommSeconds()).isLessThan(0.7 * plain.exposedCommSeconds());
+        assertThat(spec.computeSeconds()).isEqualTo(plain.computeSeconds());
     }
 }
