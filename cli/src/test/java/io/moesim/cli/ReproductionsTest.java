@@ -23,7 +23,7 @@ class ReproductionsTest {
     @Test
     void everyReproductionRunsAndEachSystemBeatsItsBaseline() throws Exception {
         try (Stream<Path> files = Files.list(DIR)) {
-            assertThat(files.filter(p -> p.toString().endsWith(".json")).count()).isEqualTo(12);
+            assertThat(files.filter(p -> p.toString().endsWith(".json")).count()).isEqualTo(16);
         }
         assertThat(run("comet-flux-layer-megatron", "layerTimeMs") / run("comet-flux-layer-comet", "layerTimeMs"))
                 .isBetween(1.3, 2.0);
@@ -37,5 +37,9 @@ class ReproductionsTest {
                 .isLessThanOrEqualTo(run("sonicmoe-uniform-megatron", "stepTimeSeconds"));
         assertThat(run("dualpipe-qwen3-1f1b", "stepTimeSeconds") / run("dualpipe-qwen3-dualpipe", "stepTimeSeconds"))
                 .isBetween(1.1, 1.6);
+        assertThat(run("hecate-zipf-megatron", "stepTimeSeconds") / run("hecate-zipf-hecate", "stepTimeSeconds"))
+                .isGreaterThan(2.0);
+        assertThat(run("speculative-moe-a100x16-megatron", "stepTimeSeconds")
+                / run("speculative-moe-a100x16-speculative-moe", "stepTimeSeconds")).isGreaterThan(1.1);
     }
 }
