@@ -86,8 +86,8 @@ class DeepSeekTraceTest {
                 simulatedMs, 100 * (simulatedMs / measuredMs - 1), gemmUs / 1e3, simGemmMs, attentionUs / 1e3,
                 simAttentionMs);
         assertThat(measuredMs).isBetween(120.0, 140.0);
-        // Regression guard at today's accuracy (-25.5%: FP8 casts and transposes, ~16 ms of the trace, are not
-        // modelled), not a target.
+        // Regression guard at today's accuracy (-18.6%; the trace's FP8 cast, transpose and cast-back kernels take
+        // ~16 ms, moe-sim's streaming-cast model ~5 ms), not a target.
         assertThat(simulatedMs / measuredMs).isBetween(0.65, 1.15);
     }
 }

@@ -183,8 +183,19 @@ public final class TrainingStepWorkload {
          * ({@link #accumulateNs}).
          */
         private Op gemmOp(String name, long m, long n, long k) {
-            return new Op(name, Category.GEMM, gemm(m, n, k), 2.0 * m * n * k, false, 0, false, gemm(m, k, n),
-                    gemm(k, n, m) + accumulateNs(k * (double) n));
+            return new Op(name, Category.GEMM, gemm(m, n, k) + fp8CastNs(m * (double) k), 2.0 * m * n * k, false, 0, false,
+                    gemm(m, k, n) + fp8CastNs(m * (double) n), gemm(k, n, m) + accumulateNs(k * (double) n));
+        }
+
+        /**
+         * FP8 training quantizes every GEMM input on the fly (Transformer Engine's block-wise recipe, DeepSeek-V3's
+         * fine-grained scaling): the forward casts the activation {@code x} and the backward the output gradient
+         * {@code dy}, each into a row-wise and a column-wise (transposed, for the weight gradient) FP8 copy —
+         * read 2 bytes, write 2 per element — a streaming kernel. Weights are cast once per step and cached
+         * (not charged). Zero in BF16.
+         */
+        private long fp8CastNs(double elements) {
+            return gemmType != DataType.FP8 || elements <= 0 ? 0 : memory(MemoryOp.ELEMENTWISE, elements * 4);
         }
 
         /**
@@ -228,10 +239,11 @@ public final class TrainingStepWorkload {
                 qk = gqa.headDim();
                 v = gqa.headDim();
                 long qkv = (long) (heads + 2L * kvHeads) * gqa.headDim() / tp;
-                proj = gemm(tokens, qkv, h);
-                projFlops = 2.0 * tokens * qkv * h;
-                projD = gemm(tokens, h, qkv);
-                projW = gemm(h, qkv, tokens) + accumulateNs((double) h * qkv);
+                Op qkvOp = gemmOp("qkv-proj", tokens, qkv, h);
+                proj = qkvOp.ns();
+                projFlops = qkvOp.flops();
+                projD = qkvOp.dgradNs();
+                projW = qkvOp.wgradNs();
             } else {
                 MultiLatentAttention mla = (MultiLatentAttention) model.attention();
                 heads = mla.heads();
@@ -422,9 +434,16 @@ public final class TrainingStepWorkload {
                 fc1W += accumulateNs((double) nonEmpty * h * up);
                 fc2W += accumulateNs((double) nonEmpty * ffnPerRank * h);
             }
-            ops.add(new Op("expert-fc1", Category.GEMM, best[1], 2.0 * load * up * h, false, 0, false, fc1D, fc1W));
+            // FP8: expert inputs and output gradients cast like any GEMM's (the dispatched tokens arrive in FP8
+            // with DeepEP, so only the backward casts apply to fc1's input side there).
+            boolean fp8Dispatch = sc.moe().dispatcher() == Dispatcher.DEEPEP;
+            long fc1Cast = fp8Dispatch ? 0 : fp8CastNs(load * (double) h);
+            long fc2Cast = fp8CastNs(load * (double) ffnPerRank);
+            fc1D += fp8CastNs(load * (double) up);
+            fc2D += fp8CastNs(load * (double) h);
+            ops.add(new Op("expert-fc1", Category.GEMM, best[1] + fc1Cast, 2.0 * load * up * h, false, 0, false, fc1D, fc1W));
             ops.add(new Op("expert-act", Category.MEMORY, best[2], 0, false));
-            ops.add(new Op("expert-fc2", Category.GEMM, best[3], 2.0 * load * h * ffnPerRank, false, 0, false, fc2D,
+            ops.add(new Op("expert-fc2", Category.GEMM, best[3] + fc2Cast, 2.0 * load * h * ffnPerRank, false, 0, false, fc2D,
                     fc2W));
             if (best[6] > 0) {
                 ops.add(new Op("ep-pipeline-wait", Category.EP_COMM, best[6], 0, true));
