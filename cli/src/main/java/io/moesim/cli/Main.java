@@ -23,7 +23,14 @@ public final class Main {
 
     /** Runs the CLI in-process (used by tests) and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return newCommandLine(out, err).execute(args);
+        try {
+            return newCommandLine(out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            // The simulation's task graph is dropped by now, so there is room to say what happened.
+            err.println("moe-sim: out of memory (" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB heap); "
+                    + "give the JVM more, e.g. MOESIM_JAVA_OPTS=-Xmx8g ./moe-sim ...");
+            return ExitCodes.INTERNAL_ERROR;
+        }
     }
 
     /** The configured command line, writing to {@code out} and {@code err}. */
