@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Performance modeling and simulation of Mixture-of-Experts training on GPU clusters.",
         subcommands = {ModelsCommand.class, ProfilesCommand.class, FlopsCommand.class, CostCommand.class, CheckCommand.class,
                 MemoryCommand.class, ValidateCommand.class, ExportCommand.class, SearchCommand.class,
-                SimulateCommand.class},
+                SimulateCommand.class, GuiCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad input, 1 internal error."})
 final class MoeSimCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -1,0 +1,179 @@
+package io.moesim.gui;
+
+import io.moesim.gui.viewmodel.WorkbenchViewModel;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Separator;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.stage.FileChooser;
+
+/**
+ * The workbench window's content: a toolbar (new, open, save, simulate, cancel, auto re-simulate,
+ * progress), the scenario editor on the left, and tabs for the results (timeline and charts), the
+ * what-if sweep and the validation run; the result's headline at the bottom.
+ */
+public final class MainView extends BorderPane {
+    private final WorkbenchViewModel vm;
+    private final TimelineView timeline;
+    private final ResultsView results;
+    private final SweepView sweep;
+    private final TabPane tabs = new TabPane();
+    private final Label status = new Label();
+
+    public MainView(WorkbenchViewModel vm) {
+        this.vm = vm;
+        this.timeline = new TimelineView(vm.timeline());
+        this.results = new ResultsView(vm.results(), timeline);
+        this.sweep = new SweepView(vm.sweep());
+        setTop(toolbar());
+
+        ScrollPane editor = new ScrollPane(new ScenarioEditorView(vm.editor()));
+        editor.setFitToWidth(true);
+        editor.setPrefViewportWidth(330);
+        editor.setMinWidth(300);
+        editor.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        setLeft(editor);
+
+        Tab resultsTab = new Tab("Timeline & charts", results);
+        resultsTab.setId("tab-results");
+        Tab sweepTab = new Tab("What-if sweep", sweep);
+        sweepTab.setId("tab-sweep");
+        Tab validationTab = new Tab("Validation", new ValidationView(vm.validation()));
+        validationTab.setId("tab-validation");
+        tabs.getTabs().addAll(resultsTab, sweepTab, validationTab);
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        setCenter(tabs);
+
+        Label headline = new Label();
+        headline.setId("headline");
+        headline.textProperty().bind(vm.results().headlineProperty());
+        headline.setStyle("-fx-font-weight: bold;");
+        headline.setMinWidth(0);
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        status.setMinWidth(Region.USE_PREF_SIZE);
+        status.setStyle("-fx-text-fill: #333;");
+        HBox bottom = new HBox(12, headline, gap, status);
+        bottom.setAlignment(Pos.CENTER_LEFT);
+        bottom.setPadding(new Insets(4, 8, 4, 8));
+        setBottom(bottom);
+    }
+
+    private ToolBar toolbar() {
+        Button newButton = new Button("New");
+        newButton.setOnAction(e -> vm.editor().newScenario());
+        Button open = new Button("Open…");
+        open.setId("open");
+        open.setOnAction(e -> open());
+        Button save = new Button("Save");
+        save.setId("save");
+        save.setOnAction(e -> save(vm.editor().fileProperty().get()));
+        Button saveAs = new Button("Save as…");
+        saveAs.setOnAction(e -> save(null));
+        Button simulate = new Button("Simulate");
+        simulate.setId("simulate");
+        simulate.setDefaultButton(true);
+        simulate.disableProperty().bind(vm.editor().scenarioProperty().isNull());
+        simulate.setOnAction(e -> vm.simulation().simulate());
+        Button cancel = new Button("Cancel");
+        cancel.setId("cancel");
+        cancel.disableProperty().bind(vm.simulation().runningProperty().not());
+        cancel.setOnAction(e -> vm.simulation().cancel());
+        CheckBox auto = new CheckBox("re-simulate on change");
+        auto.setId("auto-simulate");
+        auto.setTooltip(new Tooltip("simulate again " + io.moesim.gui.viewmodel.SimulationViewModel.DEBOUNCE_MS
+                + " ms after the last edit that leaves the scenario valid"));
+        auto.selectedProperty().bindBidirectional(vm.simulation().autoSimulateProperty());
+        ProgressBar progress = new ProgressBar();
+        progress.setId("progress");
+        progress.setPrefWidth(140);
+        progress.progressProperty().bind(vm.simulation().progressProperty());
+        progress.visibleProperty().bind(vm.simulation().runningProperty());
+        status.setId("status");
+        Runnable updateStatus = () -> {
+            String sim = vm.simulation().statusProperty().get();
+            String msg = vm.editor().messageProperty().get();
+            status.setText(sim.isEmpty() ? msg : sim);
+        };
+        vm.simulation().statusProperty().addListener(o -> updateStatus.run());
+        vm.editor().messageProperty().addListener((o, old, m) -> status.setText(m));
+        updateStatus.run();
+        Label file = new Label();
+        file.setId("file");
+        Runnable updateFile = () -> {
+            Path f = vm.editor().fileProperty().get();
+            file.setText((f == null ? "(unsaved)" : f.getFileName().toString()) + (vm.editor().dirtyProperty().get() ? " *" : ""));
+        };
+        vm.editor().fileProperty().addListener(o -> updateFile.run());
+        vm.editor().dirtyProperty().addListener(o -> updateFile.run());
+        updateFile.run();
+        return new ToolBar(newButton, open, save, saveAs, file, new Separator(), simulate, cancel, progress, auto);
+    }
+
+    private FileChooser chooser(String title) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle(title);
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Scenario (JSON)", "*.json"));
+        Path f = vm.editor().fileProperty().get();
+        File dir = f != null && f.getParent() != null ? f.getParent().toFile() : new File(".").getAbsoluteFile();
+        if (dir.isDirectory()) {
+            fc.setInitialDirectory(dir);
+        }
+        return fc;
+    }
+
+    private void open() {
+        File f = chooser("Open scenario").showOpenDialog(getScene().getWindow());
+        if (f != null) {
+            vm.editor().load(f.toPath());
+        }
+    }
+
+    private void save(Path target) {
+        Path t = target;
+        if (t == null) {
+            File f = chooser("Save scenario").showSaveDialog(getScene().getWindow());
+            if (f == null) {
+                return;
+            }
+            t = f.toPath();
+        }
+        try {
+            vm.editor().save(t);
+        } catch (IOException e) {
+            status.setText("could not save " + t + ": " + e.getMessage());
+        }
+    }
+
+    /** The tabs (results, sweep, validation). */
+    public TabPane tabs() {
+        return tabs;
+    }
+
+    public TimelineView timeline() {
+        return timeline;
+    }
+
+    public ResultsView results() {
+        return results;
+    }
+
+    public SweepView sweep() {
+        return sweep;
+    }
+}

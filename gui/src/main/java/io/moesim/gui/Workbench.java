@@ -1,0 +1,158 @@
+package io.moesim.gui;
+
+import io.moesim.gui.viewmodel.BackgroundWork;
+import io.moesim.gui.viewmodel.WorkbenchViewModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javafx.animation.PauseTransition;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+
+/**
+ * Starts the workbench: {@link #launch(Path)} opens the window (and returns when it closes);
+ * {@link #screenshot(Path, Path, int, int)} renders the window with a scenario simulated — timeline and
+ * charts — into a PNG without a display (Monocle's headless screen, software rendering).
+ *
+ * <pre>{@code
+ * Workbench.screenshot(Path.of("validation/scenarios/qwen3-235b-h100x256-deepep.json"),
+ *         Path.of("docs/images/workbench.png"), 1440, 900);
+ * }</pre>
+ *
+ * <p>This class is the command line's only door into the GUI: nothing of JavaFX loads until one of its
+ * methods runs.
+ */
+public final class Workbench {
+    /** How long a screenshot may take (simulation included). */
+    static final long SCREENSHOT_TIMEOUT_SECONDS = 600;
+
+    private Workbench() {
+    }
+
+    /** Opens the workbench window, with {@code file} loaded when not null; returns when it is closed. */
+    public static void launch(Path file) {
+        Application.launch(WorkbenchApp.class, file == null ? new String[0] : new String[] {file.toString()});
+    }
+
+    /**
+     * Renders the workbench with {@code file} simulated to a PNG of {@code width×height} pixels.
+     *
+     * @throws WorkbenchException when the scenario has problems or its simulation fails
+     * @throws IOException        when the PNG cannot be written
+     */
+    public static void screenshot(Path file, Path png, int width, int height)
+            throws WorkbenchException, IOException, InterruptedException {
+        if (width < 320 || height < 240) {
+            throw new WorkbenchException(List.of("screenshot size " + width + "x" + height + " is too small (at least 320x240)"));
+        }
+        Headless.configure();
+        startToolkit();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Object[] held = new Object[2];
+        Platform.runLater(() -> {
+            try {
+                render(file, png, width, height, done, held);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            done.get(SCREENSHOT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof WorkbenchException we) {
+                throw we;
+            }
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(c);
+        } catch (TimeoutException e) {
+            throw new WorkbenchException(List.of("the screenshot took longer than " + SCREENSHOT_TIMEOUT_SECONDS + " s"));
+        } finally {
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            Platform.runLater(() -> {
+                if (held[0] instanceof Stage s) {
+                    s.close();
+                }
+                if (held[1] instanceof WorkbenchViewModel vm) {
+                    vm.close();
+                }
+                closed.complete(null);
+            });
+            try {
+                closed.get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // closing is best effort
+            }
+        }
+    }
+
+    private static void startToolkit() throws InterruptedException {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        try {
+            Platform.startup(() -> started.complete(null));
+        } catch (IllegalStateException alreadyRunning) {
+            started.complete(null);
+        }
+        Platform.setImplicitExit(false);
+        try {
+            started.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("JavaFX did not start", e);
+        }
+    }
+
+    private static void render(Path file, Path png, int width, int height, CompletableFuture<Void> done, Object[] held) {
+        WorkbenchViewModel vm = new WorkbenchViewModel(BackgroundWork.forMachine(Platform::runLater),
+                Path.of("").toAbsolutePath());
+        held[1] = vm;
+        vm.simulation().autoSimulateProperty().set(false);
+        MainView view = new MainView(vm);
+        Stage stage = new Stage();
+        held[0] = stage;
+        stage.setScene(new Scene(view, width, height));
+        stage.show();
+        if (file != null) {
+            boolean loaded = vm.editor().load(file);
+            if (!loaded || !vm.editor().problems().isEmpty()) {
+                List<String> problems = new ArrayList<>(vm.editor().problems());
+                if (problems.isEmpty()) {
+                    problems.add(file + ": could not be opened");
+                }
+                done.completeExceptionally(new WorkbenchException(problems));
+                return;
+            }
+        }
+        vm.simulation().runningProperty().addListener((o, was, running) -> {
+            if (running) {
+                return;
+            }
+            if (vm.simulation().outcomeProperty().get() == null) {
+                done.completeExceptionally(new WorkbenchException(List.of(vm.simulation().statusProperty().get())));
+                return;
+            }
+            // let layout, the timeline's redraw and the charts settle, then take the picture
+            PauseTransition settle = new PauseTransition(Duration.millis(600));
+            settle.setOnFinished(e -> {
+                try {
+                    view.timeline().redraw();
+                    Png.write(stage.getScene().snapshot(null), png);
+                    done.complete(null);
+                } catch (IOException | RuntimeException ex) {
+                    done.completeExceptionally(ex);
+                }
+            });
+            settle.play();
+        });
+        vm.simulation().simulate();
+    }
+}

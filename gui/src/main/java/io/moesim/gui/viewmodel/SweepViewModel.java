@@ -1,0 +1,178 @@
+package io.moesim.gui.viewmodel;
+
+import io.moesim.scenario.Scenario;
+import io.moesim.scenario.Workload;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.Task;
+
+/**
+ * The what-if sweep: pick a {@link SweepKnob}, edit its values (comma-separated; choosing a knob fills in
+ * its defaults for the current scenario), {@link #run()} — a {@link Task} fanning the simulations out to
+ * the app's compute pool — and read {@link #points()} (step time and TFLOPS per value, or the rule a value
+ * breaks). {@link #cancel()} stops every simulation of the sweep.
+ *
+ * @implNote use it from the JavaFX application thread.
+ */
+public final class SweepViewModel {
+    private final ScenarioEditorViewModel editor;
+    private final BackgroundWork work;
+    private final ObjectProperty<SweepKnob> knob = new SimpleObjectProperty<>(this, "knob", SweepKnob.EP_SIZE);
+    private final StringProperty valuesText = new SimpleStringProperty(this, "valuesText", "");
+    private final ObservableList<SweepPoint> points = FXCollections.observableArrayList();
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+    private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "");
+    private Task<List<SweepPoint>> current;
+    /** The file whose scenario the values were made for. */
+    private Path valuesFile;
+
+    public SweepViewModel(ScenarioEditorViewModel editor, BackgroundWork work) {
+        this.editor = editor;
+        this.work = work;
+        knob.addListener(o -> resetValues());
+        // A new file (or a first valid scenario) brings its own default values.
+        editor.scenarioProperty().addListener((o, old, now) -> {
+            Path f = editor.fileProperty().get();
+            if (now != null && (valuesText.get().isBlank() || !java.util.Objects.equals(f, valuesFile))) {
+                resetValues();
+            }
+        });
+        resetValues();
+    }
+
+    /** The knob's default values for the editor's scenario (empty while the scenario is invalid). */
+    public void resetValues() {
+        Scenario s = editor.scenarioProperty().get();
+        valuesFile = editor.fileProperty().get();
+        if (s == null || s.workload() != Workload.TRAINING_STEP || knob.get() == null) {
+            valuesText.set("");
+            return;
+        }
+        valuesText.set(String.join(", ", knob.get().defaultValues(s)));
+    }
+
+    /** Starts the sweep over the editor's scenario. */
+    public void run() {
+        Scenario s = editor.scenarioProperty().get();
+        if (s == null) {
+            status.set("fix the scenario's problems to run a sweep");
+            return;
+        }
+        if (s.workload() != Workload.TRAINING_STEP) {
+            status.set("what-if sweeps need a training-step scenario");
+            return;
+        }
+        List<String> values = SweepKnob.parseValues(valuesText.get());
+        if (values.isEmpty()) {
+            status.set("give at least one value");
+            return;
+        }
+        if (current != null) {
+            current.cancel(true);
+        }
+        SweepKnob k = knob.get();
+        Path file = editor.fileProperty().get();
+        FrameThrottle throttle = new FrameThrottle();
+        Task<List<SweepPoint>> task = new Task<>() {
+            @Override
+            protected List<SweepPoint> call() throws InterruptedException {
+                updateProgress(0, values.size());
+                try {
+                    return Sweep.run(s, file, k, values, work.compute(), this::isCancelled, done -> {
+                        if (throttle.due() || done == values.size()) {
+                            updateProgress(done, values.size());
+                        }
+                    });
+                } catch (CancellationException e) {
+                    cancel(false);
+                    return null;
+                }
+            }
+        };
+        current = task;
+        points.clear();
+        running.set(true);
+        progress.bind(task.progressProperty());
+        status.set(String.format(Locale.ROOT, "simulating %d values of %s...", values.size(), k.shortName()));
+        title.set(s.name() + ": " + k.label());
+        task.setOnSucceeded(e -> finish(task, () -> {
+            points.setAll(task.getValue());
+            long failed = task.getValue().stream().filter(p -> !p.ok()).count();
+            status.set(String.format(Locale.ROOT, "%d values simulated%s", values.size() - failed,
+                    failed == 0 ? "" : ", " + failed + " not valid (see the table)"));
+        }));
+        task.setOnCancelled(e -> finish(task, () -> status.set("sweep cancelled")));
+        task.setOnFailed(e -> finish(task, () -> status.set("sweep failed: " + task.getException())));
+        work.tasks().execute(task);
+    }
+
+    private void finish(Task<?> task, Runnable then) {
+        if (task != current) {
+            return;
+        }
+        progress.unbind();
+        progress.set(0);
+        current = null;
+        then.run();
+        running.set(false);
+    }
+
+    /** Stops the sweep. */
+    public void cancel() {
+        if (current != null) {
+            current.cancel(true);
+        }
+    }
+
+    public ObjectProperty<SweepKnob> knobProperty() {
+        return knob;
+    }
+
+    /** Every knob. */
+    public List<SweepKnob> knobs() {
+        return List.of(SweepKnob.values());
+    }
+
+    /** The values to try, comma-separated. */
+    public StringProperty valuesTextProperty() {
+        return valuesText;
+    }
+
+    /** The last sweep's points, in the order of the values. */
+    public ObservableList<SweepPoint> points() {
+        return points;
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    public ReadOnlyDoubleProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    /** What the last sweep varied, for the chart's title. */
+    public ReadOnlyStringProperty titleProperty() {
+        return title.getReadOnlyProperty();
+    }
+}
