@@ -132,6 +132,8 @@ final class SimulateCommand implements Callable<Integer> {
             br.put("computeSeconds", round(r.computeSeconds())).put("exposedCommSeconds", round(r.exposedCommSeconds()))
                     .put("pipelineBubbleSeconds", round(r.pipelineBubbleSeconds()))
                     .put("hostBoundSeconds", round(r.hostBoundSeconds()));
+            ObjectNode kinds = br.putObject("exposedCommByKind");
+            r.exposedCommByKind().forEach((k, v) -> kinds.put(k, round(v)));
             o.put("microBatches", r.microBatches()).put("loadImbalance", round(r.loadImbalance()))
                     .put("droppedTokenFraction", round(r.droppedTokenFraction()));
             out.print(Json.pretty(o));
@@ -139,9 +141,19 @@ final class SimulateCommand implements Callable<Integer> {
         }
         out.println(String.format(Locale.ROOT, "%s: step %.2f s, %.0f tokens/s/GPU, %.1f model TFLOPS/GPU (MFU %.1f%%)",
                 s.name(), r.stepTimeSeconds(), r.tokensPerSecondPerGpu(), r.modelTflopsPerGpu(), r.mfu() * 100));
-        out.println(String.format(Locale.ROOT, "  busiest stage: compute %.2f s, exposed communication %.2f s, "
+        StringBuilder kinds = new StringBuilder();
+        r.exposedCommByKind().forEach((k, v) -> {
+            if (v >= 0.005) {
+                kinds.append(kinds.length() == 0 ? " (" : ", ").append(k.replace("-comm", "").toUpperCase(Locale.ROOT))
+                        .append(String.format(Locale.ROOT, " %.2f", v));
+            }
+        });
+        if (kinds.length() > 0) {
+            kinds.append(')');
+        }
+        out.println(String.format(Locale.ROOT, "  busiest stage: compute %.2f s, exposed communication %.2f s%s, "
                 + "host-bound %.2f s, pipeline bubble %.2f s; %d micro-batches; load imbalance %.2f", r.computeSeconds(),
-                r.exposedCommSeconds(), r.hostBoundSeconds(), r.pipelineBubbleSeconds(), r.microBatches(),
+                r.exposedCommSeconds(), kinds, r.hostBoundSeconds(), r.pipelineBubbleSeconds(), r.microBatches(),
                 r.loadImbalance()));
         out.println(String.format(Locale.ROOT, "  memory: %.1f GiB per GPU on pipeline rank %d (%s the %.0f GiB of HBM)",
                 r.memory().peakGiB(), r.memory().pipelineRank(), r.memory().fits() ? "fits" : "DOES NOT FIT",

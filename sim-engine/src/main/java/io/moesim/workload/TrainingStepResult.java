@@ -11,6 +11,8 @@ import io.moesim.engine.SimulationResult;
  * @param mfu                    model TFLOPS over the GPU's dense peak for the training precision
  * @param computeSeconds         compute-busy time of the busiest pipeline stage
  * @param exposedCommSeconds     communication on that stage's compute stream (not overlapped)
+ * @param exposedCommByKind      {@code exposedCommSeconds} split by category id ({@code ep-comm}, {@code tp-comm},
+ *                               {@code cp-comm}, …), in a fixed order
  * @param pipelineBubbleSeconds  step time minus that stage's compute-stream busy time and its host-bound idle time
  * @param hostBoundSeconds       time that stage's compute stream sat idle waiting for the host to launch the next
  *                               kernel (framework overhead, and the refill after device-to-host synchronisations)
@@ -22,6 +24,7 @@ import io.moesim.engine.SimulationResult;
  */
 public record TrainingStepResult(double stepTimeSeconds, double tokensPerSecondPerGpu, double modelTflopsPerGpu,
                                  double mfu, double computeSeconds, double exposedCommSeconds,
+                                 java.util.Map<String, Double> exposedCommByKind,
                                  double pipelineBubbleSeconds, double hostBoundSeconds, int microBatches, double loadImbalance,
                                  double droppedTokenFraction, MemoryEstimate memory, SimulationResult simulation) {
 }

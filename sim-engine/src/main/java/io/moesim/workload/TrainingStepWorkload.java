@@ -1339,8 +1339,21 @@ public final class TrainingStepWorkload {
             double exposed = Math.max(0, streamBusy - compute);
             double hostBound = hostBoundNs(sim, busiest) / 1e9;
             double imbalance = moeLayerCount == 0 ? 1 : imbalanceSum / moeLayerCount;
+            java.util.Map<String, Double> byKind = new java.util.LinkedHashMap<>();
+            for (Category c : Category.values()) {
+                if (c.isCommunication()) {
+                    byKind.put(c.id(), 0.0);
+                }
+            }
+            for (int i = 0; i < sim.spanCount(); i++) {
+                io.moesim.engine.Span span = sim.span(i);
+                if (span.gpu() == busiest && span.stream() == 0 && span.category().isCommunication()) {
+                    byKind.merge(span.category().id(), span.durationNs() / 1e9, Double::sum);
+                }
+            }
             return new TrainingStepResult(step, tokensPerStep / step / gpus, tflops, peak == 0 ? 0 : tflops / peak,
-                    compute, exposed, Math.max(0, step - streamBusy - hostBound), hostBound, microBatches, imbalance,
+                    compute, exposed, java.util.Collections.unmodifiableMap(byKind),
+                    Math.max(0, step - streamBusy - hostBound), hostBound, microBatches, imbalance,
                     loads.droppedFraction(), MemoryModel.estimate(sc, hbmBytes, imbalance), sim);
         }
 

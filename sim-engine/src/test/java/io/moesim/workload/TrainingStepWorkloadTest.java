@@ -207,6 +207,13 @@ class TrainingStepWorkloadTest {
         assertThat(r.pipelineBubbleSeconds()).isGreaterThan(0);
         assertThat(r.microBatches()).isEqualTo(64 / 4); // dp = 32 / (tp 2 · pp 4)
         assertThat(r.mfu()).isBetween(0.0, 1.0);
+        // Exposed communication by kind adds up to the total; TP2 and EP8 both expose some here.
+        double byKind = r.exposedCommByKind().values().stream().mapToDouble(Double::doubleValue).sum();
+        assertThat(byKind).isCloseTo(r.exposedCommSeconds(), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(r.exposedCommByKind().get("tp-comm")).isPositive();
+        assertThat(r.exposedCommByKind().get("ep-comm")).isPositive();
+        assertThat(r.exposedCommByKind().keySet()).containsExactly("ep-comm", "tp-comm", "cp-comm", "pp-comm", "dp-comm",
+                "other-comm");
     }
 
     private static double hostBusySeconds(TrainingStepResult r, int stage) {
