@@ -255,8 +255,9 @@ public final class TimelineData {
      * The rectangles that draw one row of the window {@code [t0Ns, t1Ns)} at {@code widthPx} pixels:
      * spans outside the window are skipped by binary search (culling), spans of at least a pixel are
      * drawn as they are, and runs of narrower spans are merged into one rectangle per pixel column,
-     * coloured by the category that takes most of the merged time (level of detail). So a row never
-     * yields more than about two rectangles per pixel column, however many spans it holds.
+     * coloured by the category that takes most of the merged time (level of detail); touching
+     * rectangles of one category become one. So a row never yields more than about two rectangles per
+     * pixel column, however many spans it holds.
      *
      * @param out receives the rectangles, x in pixels from the window's left edge (may extend past 0 or
      *            {@code widthPx}); cleared first
@@ -367,6 +368,12 @@ public final class TimelineData {
         }
 
         void add(double left, double right, byte cat, int count) {
+            if (size > 0 && category[size - 1] == cat && left <= x1[size - 1]) {
+                // touches the previous rectangle of the same colour: one rectangle draws both
+                x1[size - 1] = Math.max(x1[size - 1], right);
+                spans[size - 1] += count;
+                return;
+            }
             if (size == x0.length) {
                 int n = size * 2;
                 x0 = Arrays.copyOf(x0, n);
