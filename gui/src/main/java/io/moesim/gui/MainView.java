@@ -44,7 +44,7 @@ public final class MainView extends BorderPane {
 
         ScrollPane editor = new ScrollPane(new ScenarioEditorView(vm.editor()));
         editor.setFitToWidth(true);
-        editor.setPrefViewportWidth(330);
+        editor.setPrefViewportWidth(345);
         editor.setMinWidth(300);
         editor.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         setLeft(editor);
@@ -61,7 +61,11 @@ public final class MainView extends BorderPane {
 
         Label headline = new Label();
         headline.setId("headline");
-        headline.textProperty().bind(vm.results().headlineProperty());
+        headline.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            String h = vm.results().headlineProperty().get();
+            boolean invalid = vm.editor().scenarioProperty().get() == null;
+            return h.isEmpty() || !invalid ? h : "last valid scenario — " + h;
+        }, vm.results().headlineProperty(), vm.editor().scenarioProperty()));
         headline.setStyle("-fx-font-weight: bold;");
         headline.setMinWidth(0);
         Region gap = new Region();

@@ -3,7 +3,6 @@ package io.moesim.gui;
 import io.moesim.gui.viewmodel.ResultsViewModel;
 import io.moesim.gui.viewmodel.SimulationOutcome;
 import java.util.Locale;
-import javafx.collections.ListChangeListener;
 import javafx.geometry.Orientation;
 import javafx.scene.control.SplitPane;
 import javafx.scene.layout.HBox;
@@ -41,9 +40,7 @@ public final class ResultsView extends SplitPane {
         HBox.setHgrow(memoryViewer, Priority.ALWAYS);
         getItems().addAll(timeline, charts);
         setDividerPositions(0.6);
-        vm.breakdown().addListener((ListChangeListener<SimulationOutcome.Item>) c -> refresh());
-        vm.memory().addListener((ListChangeListener<SimulationOutcome.Item>) c -> refresh());
-        vm.hbmGiBProperty().addListener(o -> refresh());
+        vm.revisionProperty().addListener(o -> refresh());
         refresh();
     }
 

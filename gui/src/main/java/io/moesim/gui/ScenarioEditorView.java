@@ -42,7 +42,7 @@ public final class ScenarioEditorView extends VBox {
         grid.setHgap(6);
         grid.setVgap(4);
         ColumnConstraints labels = new ColumnConstraints();
-        labels.setMinWidth(96);
+        labels.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         ColumnConstraints fields = new ColumnConstraints();
         fields.setHgrow(Priority.ALWAYS);
         fields.setFillWidth(true);

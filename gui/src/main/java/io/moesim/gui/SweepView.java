@@ -63,11 +63,18 @@ public final class SweepView extends BorderPane {
         Label status = new Label();
         status.setId("sweep-status");
         status.textProperty().bind(vm.statusProperty());
-        HBox bar = new HBox(6, new Label("vary"), knob, new Label("values"), values, defaults, run, cancel, progress, status);
-        HBox.setHgrow(values, Priority.SOMETIMES);
+        HBox bar = new HBox(6, new Label("vary"), knob, new Label("values"), values, defaults, run, cancel);
+        HBox.setHgrow(values, Priority.ALWAYS);
+        values.setMinWidth(120);
+        knob.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        bar.getChildren().stream().filter(n -> n != values && n instanceof javafx.scene.layout.Region)
+                .forEach(n -> ((javafx.scene.layout.Region) n).setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE));
         bar.setAlignment(Pos.CENTER_LEFT);
-        bar.setPadding(new Insets(6));
-        setTop(bar);
+        HBox state = new HBox(8, progress, status);
+        state.setAlignment(Pos.CENTER_LEFT);
+        javafx.scene.layout.VBox top = new javafx.scene.layout.VBox(4, bar, state);
+        top.setPadding(new Insets(6));
+        setTop(top);
 
         ChartViewer viewer = new ChartViewer(chart);
         viewer.setId("chart-sweep");

@@ -69,11 +69,17 @@ public final class ValidationView extends BorderPane {
         status.setId("validation-status");
         status.setWrapText(true);
         status.textProperty().bind(vm.statusProperty());
-        HBox bar = new HBox(6, new Label("cases"), cases, browse, run, cancel, progress, status);
-        HBox.setHgrow(cases, Priority.SOMETIMES);
+        HBox bar = new HBox(6, new Label("cases"), cases, browse, run, cancel);
+        HBox.setHgrow(cases, Priority.ALWAYS);
+        cases.setMinWidth(160);
+        bar.getChildren().stream().filter(n -> n != cases && n instanceof javafx.scene.layout.Region)
+                .forEach(n -> ((javafx.scene.layout.Region) n).setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE));
         bar.setAlignment(Pos.CENTER_LEFT);
-        bar.setPadding(new Insets(6));
-        setTop(bar);
+        HBox state = new HBox(8, progress, status);
+        state.setAlignment(Pos.CENTER_LEFT);
+        javafx.scene.layout.VBox top = new javafx.scene.layout.VBox(4, bar, state);
+        top.setPadding(new Insets(6));
+        setTop(top);
 
         TableView<ValidationViewModel.RowView> table = new TableView<>(vm.rows());
         table.setId("validation-table");

@@ -25,6 +25,8 @@ public final class ResultsViewModel {
     private final ReadOnlyStringWrapper breakdownUnit = new ReadOnlyStringWrapper(this, "breakdownUnit", "s");
     private final ReadOnlyStringWrapper memoryTitle = new ReadOnlyStringWrapper(this, "memoryTitle", "");
     private final TimelineViewModel timeline;
+    private final javafx.beans.property.ReadOnlyIntegerWrapper revision =
+            new javafx.beans.property.ReadOnlyIntegerWrapper(this, "revision", 0);
 
     public ResultsViewModel(SimulationViewModel simulation, TimelineViewModel timeline) {
         this.timeline = timeline;
@@ -41,6 +43,7 @@ public final class ResultsViewModel {
             breakdownTitle.set("");
             memoryTitle.set("");
             timeline.setData(null);
+            revision.set(revision.get() + 1);
             return;
         }
         headline.set(o.scenario().name() + ": " + o.headline());
@@ -56,6 +59,12 @@ public final class ResultsViewModel {
                 "Memory per GPU, pipeline rank %d: %.1f of %.0f GiB", o.memoryPipelineRank(),
                 o.memoryGiB().stream().mapToDouble(SimulationOutcome.Item::value).sum(), o.hbmGiB()));
         timeline.setData(o.timeline());
+        revision.set(revision.get() + 1);
+    }
+
+    /** Changes once per {@link #show}, after every figure is in place (charts redraw on it). */
+    public javafx.beans.property.ReadOnlyIntegerProperty revisionProperty() {
+        return revision.getReadOnlyProperty();
     }
 
     /** Where the time went ({@link #breakdownUnitProperty()}). */
