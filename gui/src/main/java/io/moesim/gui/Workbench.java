@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -31,6 +33,13 @@ import javafx.util.Duration;
  * methods runs.
  */
 public final class Workbench {
+    /**
+     * JavaFX's own logger: quieted to errors, so its warning that it runs from the class path (the
+     * shaded {@code moe-sim.jar}, a supported way to run it in practice) does not reach the user. Held
+     * here so the setting is not garbage-collected with the logger.
+     */
+    private static final Logger JAVAFX_LOG = Logger.getLogger("javafx");
+
     /** How long a screenshot may take (simulation included). */
     static final long SCREENSHOT_TIMEOUT_SECONDS = 600;
 
@@ -39,6 +48,7 @@ public final class Workbench {
 
     /** Opens the workbench window, with {@code file} loaded when not null; returns when it is closed. */
     public static void launch(Path file) {
+        JAVAFX_LOG.setLevel(Level.SEVERE);
         Application.launch(WorkbenchApp.class, file == null ? new String[0] : new String[] {file.toString()});
     }
 
@@ -54,6 +64,7 @@ public final class Workbench {
             throw new WorkbenchException(List.of("screenshot size " + width + "x" + height + " is too small (at least 320x240)"));
         }
         Headless.configure();
+        JAVAFX_LOG.setLevel(Level.SEVERE);
         startToolkit();
         CompletableFuture<Void> done = new CompletableFuture<>();
         Object[] held = new Object[2];
