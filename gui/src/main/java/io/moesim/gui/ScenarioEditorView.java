@@ -1,5 +1,6 @@
 package io.moesim.gui;
 
+import io.moesim.gui.viewmodel.OverrideField;
 import io.moesim.gui.viewmodel.ScenarioEditorViewModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,12 @@ import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
+import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.Control;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.Tooltip;
+import javafx.stage.FileChooser;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -55,6 +61,19 @@ public final class ScenarioEditorView extends VBox {
         model.valueProperty().bindBidirectional(vm.modelProperty());
         model.disableProperty().bind(vm.trainingStepProperty().not());
         add("model", "model preset", model);
+        Button importHf = new Button("Import Hugging Face config.json…");
+        importHf.setId("import-hf");
+        importHf.disableProperty().bind(vm.trainingStepProperty().not());
+        importHf.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Import a Hugging Face config.json as the model");
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Hugging Face config (JSON)", "*.json"));
+            java.io.File f = fc.showOpenDialog(getScene().getWindow());
+            if (f != null) {
+                vm.importHfConfig(f.toPath());
+            }
+        });
+        grid.add(importHf, 1, row++);
         ComboBox<String> gpu = new ComboBox<>(vm.gpuChoices());
         gpu.setEditable(true);
         gpu.valueProperty().bindBidirectional(vm.gpuProperty());
@@ -62,6 +81,9 @@ public final class ScenarioEditorView extends VBox {
         section("cluster");
         add("nodes", "nodes", intSpinner(vm.nodesProperty(), 1, 65536));
         add("gpusPerNode", "GPUs per node", intSpinner(vm.gpusPerNodeProperty(), 1, 72));
+        for (OverrideField f : vm.linkOverrides()) {
+            add("link-" + f.id(), f.label(), override(f, "profile"));
+        }
         section("parallel layout");
         add("tp", "tp", intSpinner(vm.tpProperty(), 1, 512));
         add("pp", "pp", intSpinner(vm.ppProperty(), 1, 512));
@@ -88,6 +110,7 @@ public final class ScenarioEditorView extends VBox {
         Spinner<Double> skew = doubleSpinner(vm.skewProperty(), 0.01, 4, 0.1);
         skew.disableProperty().bind(vm.routingKindProperty().isNotEqualTo(io.moesim.scenario.RoutingKind.ZIPF));
         add("skew", "Zipf skew", skew);
+        add("capacityFactor", "capacity factor", override(vm.capacityFactor(), null));
         ComboBox<String> strategy = new ComboBox<>(vm.strategyChoices());
         strategy.valueProperty().bindBidirectional(vm.strategyProperty());
         add("strategy", "strategy preset", strategy);
@@ -95,6 +118,10 @@ public final class ScenarioEditorView extends VBox {
         overlap.selectedProperty().bindBidirectional(vm.a2aOverlapProperty());
         overlap.setId("a2aOverlap");
         grid.add(overlap, 1, row++);
+        section("strategy knobs (empty = the preset's)");
+        for (OverrideField f : vm.knobs()) {
+            add("knob-" + f.id(), f.label(), override(f, "preset"));
+        }
 
         Label problems = new Label();
         problems.setId("validation");
@@ -135,6 +162,42 @@ public final class ScenarioEditorView extends VBox {
         }
         grid.add(new Label(label), 0, row);
         grid.add(control, 1, row++);
+    }
+
+    /**
+     * A field that inherits when empty: a text field for numbers, a choice for booleans and enums; the
+     * inherited value is shown as the prompt ({@code preset: 24}) or as the empty choice.
+     */
+    private static Control override(OverrideField f, String from) {
+        javafx.beans.binding.StringBinding prompt = javafx.beans.binding.Bindings.createStringBinding(() -> {
+            String v = f.inheritedProperty().get();
+            return from == null ? v : from + ": " + (v.isEmpty() ? "?" : v);
+        }, f.inheritedProperty());
+        Tooltip tip = new Tooltip(f.help());
+        if (f.kind() == OverrideField.Kind.INTEGER || f.kind() == OverrideField.Kind.NUMBER) {
+            TextField t = new TextField();
+            t.textProperty().bindBidirectional(f.valueProperty());
+            t.promptTextProperty().bind(prompt);
+            t.setTooltip(tip);
+            return t;
+        }
+        List<String> items = new ArrayList<>();
+        items.add("");
+        items.addAll(f.choices());
+        ComboBox<String> c = new ComboBox<>(FXCollections.observableArrayList(items));
+        c.valueProperty().bindBidirectional(f.valueProperty());
+        java.util.function.Supplier<ListCell<String>> cell = () -> new ListCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null : item.isEmpty() ? prompt.get() : item);
+            }
+        };
+        c.setCellFactory(v -> cell.get());
+        c.setButtonCell(cell.get());
+        prompt.addListener(o -> c.setButtonCell(cell.get()));
+        c.setTooltip(tip);
+        return c;
     }
 
     private Spinner<Integer> intSpinner(IntegerProperty p, int min, int max) {

@@ -111,6 +111,37 @@ public final class ScenarioEditorViewModel {
     private final ReadOnlyBooleanWrapper trainingStep = new ReadOnlyBooleanWrapper(this, "trainingStep", true);
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
 
+    private final List<OverrideField> knobs = List.of(
+            new OverrideField("commSms", "comm. SMs", OverrideField.Kind.INTEGER, List.of(),
+                    "SMs the EP communication kernels hold"),
+            new OverrideField("a2aAlgorithm", "all-to-all algorithm", OverrideField.Kind.CHOICE,
+                    List.of("auto", "flat", "hierarchical"), "NCCL dispatcher: flat or hierarchical (Tutel 2DH)"),
+            new OverrideField("sharedExpertOverlap", "shared-expert overlap", OverrideField.Kind.BOOLEAN, List.of(),
+                    "run the shared experts while dispatch and combine are in flight"),
+            new OverrideField("tokenRounding", "token rounding", OverrideField.Kind.INTEGER, List.of(),
+                    "round each expert's tokens to a multiple of this (0 = off)"),
+            new OverrideField("padToCapacity", "pad to capacity", OverrideField.Kind.BOOLEAN, List.of(),
+                    "pad every expert to its capacity (GShard)"),
+            new OverrideField("pipelineDegree", "pipeline degree", OverrideField.Kind.INTEGER, List.of(),
+                    "overlapping chunks of dispatch, GEMMs, combine (1 = off, 0 = adaptive)"),
+            new OverrideField("replicateHotExperts", "replicate hot experts", OverrideField.Kind.INTEGER, List.of(),
+                    "hot experts replicated on every EP rank (0 = off, -1 = dynamic)"),
+            new OverrideField("fullyShardedExperts", "fully sharded experts", OverrideField.Kind.BOOLEAN, List.of(),
+                    "Hecate's fully sharded sparse data parallelism"),
+            new OverrideField("rematerializeSlots", "rematerialize slots", OverrideField.Kind.INTEGER, List.of(),
+                    "extra expert replicas per rank (with fully sharded experts)"),
+            new OverrideField("localTrafficFraction", "local traffic fraction", OverrideField.Kind.NUMBER, List.of(),
+                    "share of EP traffic kept on the rank, 0 to below 1"));
+    private final List<OverrideField> links = List.of(
+            new OverrideField("nvlinkGBps", "NVLink GB/s", OverrideField.Kind.NUMBER, List.of(),
+                    "per GPU, one direction"),
+            new OverrideField("nicGBps", "NIC GB/s", OverrideField.Kind.NUMBER, List.of(), "per GPU, one direction"),
+            new OverrideField("nicsPerNode", "NICs per node", OverrideField.Kind.INTEGER, List.of(), "NICs per node"));
+    private final OverrideField capacityFactor = new OverrideField("capacityFactor", "capacity factor",
+            OverrideField.Kind.NUMBER, List.of(), "tokens per expert over the balanced share; empty = dropless");
+    /** Models imported from Hugging Face configs: the model choice's label and the scenario's model node. */
+    private final java.util.Map<String, ObjectNode> importedModels = new java.util.LinkedHashMap<>();
+
     /** The file's JSON as last loaded or saved; edits are applied to a copy of it. */
     private ObjectNode base;
     private boolean loading;
@@ -119,11 +150,28 @@ public final class ScenarioEditorViewModel {
         this.catalog = catalog;
         this.reader = new ScenarioReader(catalog);
         modelChoices.setAll(catalog.ids());
+        // A new strategy preset brings its own knobs: the overrides of the old one are cleared first.
+        strategy.addListener((o, old, now) -> {
+            updateKnobPresets();
+            if (!loading) {
+                loading = true;
+                try {
+                    knobs.forEach(k -> k.valueProperty().set(""));
+                } finally {
+                    loading = false;
+                }
+            }
+        });
+        gpu.addListener(o -> updateLinkPresets());
         Observable[] fields = {name, model, gpu, nodes, gpusPerNode, tp, pp, vpp, cp, ep, etp, microBatch, globalBatch,
                 seqLen, recompute, precision, dispatcher, routingKind, skew, strategy, a2aOverlap};
         for (Observable o : fields) {
             o.addListener(x -> edited());
         }
+        for (OverrideField f : overrides()) {
+            f.valueProperty().addListener(x -> edited());
+        }
+        capacityFactor.setInherited("dropless");
         newScenario();
     }
 
@@ -255,6 +303,17 @@ public final class ScenarioEditorViewModel {
             }
             strategy.set(sn);
             a2aOverlap.set(st.path("a2aOverlap").asBoolean(false));
+            importedModels.clear();
+            updateKnobPresets();
+            io.moesim.scenario.StrategyKnobs preset = io.moesim.scenario.StrategyKnobs.preset(sn);
+            for (OverrideField k : knobs) {
+                k.read(st.path(k.id()), knobValue(preset, k.id()));
+            }
+            updateLinkPresets();
+            for (OverrideField l : links) {
+                l.read(c.path(l.id()), null);
+            }
+            capacityFactor.read(moe.path("capacityFactor"), null);
         } finally {
             loading = false;
         }
@@ -293,13 +352,18 @@ public final class ScenarioEditorViewModel {
         boolean training = trainingStep.get();
         if (training) {
             String m = model.get();
-            if (m != null && !FILE_MODEL.equals(m)) {
+            if (m != null && importedModels.containsKey(m)) {
+                o.set("model", importedModels.get(m).deepCopy());
+            } else if (m != null && !FILE_MODEL.equals(m)) {
                 o.put("model", m);
             }
         }
         ObjectNode c = object(o, "cluster");
         c.put("gpu", gpu.get() == null ? "" : gpu.get().strip());
         c.put("nodes", nodes.get()).put("gpusPerNode", gpusPerNode.get());
+        for (OverrideField l : links) {
+            l.write(c, false);
+        }
         ObjectNode p = object(o, "parallel");
         p.put("tp", tp.get()).put("pp", pp.get()).put("vpp", vpp.get()).put("cp", cp.get()).put("ep", ep.get())
                 .put("etp", etp.get());
@@ -311,6 +375,7 @@ public final class ScenarioEditorViewModel {
         o.put("recompute", recompute.get().id());
         ObjectNode moe = object(o, "moe");
         moe.put("dispatcher", dispatcher.get().id());
+        capacityFactor.write(moe, true);
         ObjectNode routing = object(moe, "routing");
         routing.put("kind", routingKind.get().id());
         if (routingKind.get() == RoutingKind.ZIPF) {
@@ -322,12 +387,146 @@ public final class ScenarioEditorViewModel {
             routing.remove("file");
         }
         ObjectNode st = object(o, "strategy");
-        String baseStrategy = base.path("strategy").path("name").asText("megatron");
-        if (!baseStrategy.equals(strategy.get())) {
-            st.remove(KNOB_FIELDS);
-        }
+        st.remove(KNOB_FIELDS);
         st.put("name", strategy.get() == null ? "" : strategy.get()).put("a2aOverlap", a2aOverlap.get());
+        for (OverrideField k : knobs) {
+            k.write(st, false);
+        }
         return o;
+    }
+
+    private List<OverrideField> overrides() {
+        List<OverrideField> all = new ArrayList<>(knobs);
+        all.addAll(links);
+        all.add(capacityFactor);
+        return all;
+    }
+
+    /** The knob's value in a preset, as the scenario JSON spells it (null for "the dispatcher's default"). */
+    private static String knobValue(io.moesim.scenario.StrategyKnobs k, String id) {
+        return switch (id) {
+            case "commSms" -> k.commSms() == null ? null : String.valueOf(k.commSms());
+            case "a2aAlgorithm" -> k.a2aAlgorithm().id();
+            case "sharedExpertOverlap" -> String.valueOf(k.sharedExpertOverlap());
+            case "tokenRounding" -> String.valueOf(k.tokenRounding());
+            case "padToCapacity" -> String.valueOf(k.padToCapacity());
+            case "pipelineDegree" -> String.valueOf(k.pipelineDegree());
+            case "replicateHotExperts" -> String.valueOf(k.replicateHotExperts());
+            case "fullyShardedExperts" -> String.valueOf(k.fullyShardedExperts());
+            case "rematerializeSlots" -> String.valueOf(k.rematerializeSlots());
+            case "localTrafficFraction" -> String.valueOf(k.localTrafficFraction());
+            default -> throw new IllegalArgumentException("unknown strategy knob " + id);
+        };
+    }
+
+    private void updateKnobPresets() {
+        String sn = strategy.get() == null ? "megatron" : strategy.get();
+        io.moesim.scenario.StrategyKnobs preset = io.moesim.scenario.StrategyKnobs.preset(sn);
+        for (OverrideField k : knobs) {
+            String v = knobValue(preset, k.id());
+            k.setInherited(v == null ? "dispatcher default" : v);
+        }
+    }
+
+    private void updateLinkPresets() {
+        String g = gpu.get();
+        io.moesim.hardware.GpuSpec spec = null;
+        if (g != null && !g.isBlank()) {
+            try {
+                spec = ScenarioReader.resolveProfile(g.strip(), fileOrWorkingDir()).gpu();
+            } catch (io.moesim.profiles.ProfileException | RuntimeException e) {
+                spec = null; // the reader reports the profile problem when the scenario is read
+            }
+        }
+        links.get(0).setInherited(spec == null ? "" : trim(spec.nvlinkGBps()));
+        links.get(1).setInherited(spec == null ? "" : trim(spec.nicGBps()));
+        links.get(2).setInherited(spec == null ? "" : String.valueOf(spec.nicsPerNode()));
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    /**
+     * Makes the model the one a Hugging Face {@code config.json} describes (read by
+     * {@link io.moesim.io.HfConfigImporter}, as {@code "model": {"hfConfig": …}} in a scenario file): it
+     * becomes a model choice of its own, selected now. A file the importer cannot read leaves the model
+     * as it was; why is in {@link #messageProperty()}.
+     *
+     * @return whether the model was imported
+     */
+    public boolean importHfConfig(Path config) {
+        Path abs = config.toAbsolutePath().normalize();
+        io.moesim.model.ModelSpec spec;
+        try {
+            spec = io.moesim.io.HfConfigImporter.read(abs);
+        } catch (InputException e) {
+            List<String> lines = new ArrayList<>();
+            for (Problem p : e.problems()) {
+                lines.add(p.field() == null || p.field().isEmpty() ? p.message() : p.field() + ": " + p.message());
+            }
+            message.set("could not import " + abs + ": " + String.join("; ", lines));
+            return false;
+        }
+        String label = "HF: " + spec.id();
+        ObjectNode node = Json.mapper().createObjectNode().put("hfConfig", abs.toString());
+        importedModels.put(label, node);
+        if (!modelChoices.contains(label)) {
+            modelChoices.add(0, label);
+        }
+        if (label.equals(model.get())) {
+            edited();
+        } else {
+            model.set(label);
+        }
+        message.set("imported " + spec.id() + " from " + abs);
+        return true;
+    }
+
+    /**
+     * Sets the layout fields at once (one re-read of the scenario, not one per field): what the layout
+     * search's Apply does.
+     */
+    void applyLayout(int nodesValue, int tpValue, int ppValue, int vppValue, int cpValue, int epValue, int etpValue,
+                     int microBatchValue, Recompute recomputeValue, Dispatcher dispatcherValue, boolean overlap) {
+        loading = true;
+        try {
+            nodes.set(nodesValue);
+            tp.set(tpValue);
+            pp.set(ppValue);
+            vpp.set(vppValue);
+            cp.set(cpValue);
+            ep.set(epValue);
+            etp.set(etpValue);
+            microBatch.set(microBatchValue);
+            recompute.set(recomputeValue);
+            dispatcher.set(dispatcherValue);
+            a2aOverlap.set(overlap);
+        } finally {
+            loading = false;
+        }
+        edited();
+    }
+
+    /** The strategy knobs, in {@link io.moesim.scenario.StrategyKnobs}' order; empty value = the preset's. */
+    public List<OverrideField> knobs() {
+        return knobs;
+    }
+
+    /** One strategy knob by its JSON name ({@code commSms}, …). */
+    public OverrideField knob(String id) {
+        return knobs.stream().filter(k -> k.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown strategy knob '" + id + "'"));
+    }
+
+    /** The cluster's link overrides (NVLink GB/s, NIC GB/s, NICs per node); empty value = the profile's. */
+    public List<OverrideField> linkOverrides() {
+        return links;
+    }
+
+    /** The MoE capacity factor; empty = dropless. */
+    public OverrideField capacityFactor() {
+        return capacityFactor;
     }
 
     private static ObjectNode object(ObjectNode parent, String field) {

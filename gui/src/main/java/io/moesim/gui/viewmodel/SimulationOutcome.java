@@ -55,7 +55,9 @@ public record SimulationOutcome(Scenario scenario, TrainingStepResult training, 
             return String.format(Locale.ROOT, "step %.2f s · %.0f tokens/s/GPU · %.1f model TFLOPS/GPU (MFU %.1f%%) · "
                             + "%.1f GiB/GPU %s · %d micro-batches · load imbalance %.2f", r.stepTimeSeconds(),
                     r.tokensPerSecondPerGpu(), r.modelTflopsPerGpu(), r.mfu() * 100, r.memory().peakGiB(),
-                    r.memory().fits() ? "fits" : "DOES NOT FIT", r.microBatches(), r.loadImbalance());
+                    r.memory().fits() ? "fits" : "DOES NOT FIT", r.microBatches(), r.loadImbalance())
+                    + (scenario.moe() != null && scenario.moe().capacityFactor() != null
+                    ? String.format(Locale.ROOT, " · %.2f%% of routed tokens dropped", r.droppedTokenFraction() * 100) : "");
         }
         if (layer != null) {
             return String.format(Locale.ROOT, "MoE layer forward %.3f ms · compute %.3f ms · exposed communication %.3f ms",
