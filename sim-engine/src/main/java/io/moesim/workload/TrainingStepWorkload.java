@@ -68,6 +68,13 @@ import java.util.List;
  * with their expert-parallel exchange on a separate stream (Megatron-Core's 1F1B all-to-all overlap).
  */
 public final class TrainingStepWorkload {
+    /**
+     * SMs Megatron-Core gives DeepEP when the scenario does not set {@code strategy.commSms}: its
+     * {@code --moe-deepep-num-sms} default, 20 (Megatron-Core MoE docs, "Tuning Parameters"; the
+     * Megatron-MoE-ModelZoo's Qwen3 H100 runs leave it at the default). DeepEP's own default, 24, applies to
+     * the stand-alone {@code dispatch} workload.
+     */
+    static final int MEGATRON_DEEPEP_SMS = 20;
     /** SMs an NCCL gradient reduce-scatter holds while it overlaps compute (assumption: 16 channels). */
     static final int DP_COMM_SMS = 16;
     /** Adam step traffic per parameter of the local shard: read fp32 param, grad, two moments; write param, moments, bf16 copy. */
@@ -457,7 +464,7 @@ public final class TrainingStepWorkload {
         /** SMs the EP communication kernels hold: the strategy's {@code commSms}, else DeepEP's default. */
         private int commSms() {
             Integer k = sc.strategy().knobs().commSms();
-            return Math.min(sms - 1, k != null ? k : DispatchSpec.DEFAULT_COMM_SMS);
+            return Math.min(sms - 1, k != null ? k : MEGATRON_DEEPEP_SMS);
         }
 
         /**
