@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>This is a regression guard, not the issue's bar. The issue asks for a median error ≤ 12%, no
  * case worse than 20%, and the published layout order. The model does not meet that yet: the median is
- * 9.9% and the worst −33.3% (TP4 without recompute), so the worst-case bar and the layout order are not met (see docs/training-step.md). The test
- * fails if accuracy gets worse than today's.
+ * 9.9% and the worst −33.3% (TP4 without recompute), so the worst-case bar and the layout order are not
+ * met (see docs/training-step.md). The test fails if accuracy gets worse than today's.
  */
 class TrainingValidationTest {
     private static final Path VALIDATION = Path.of("..", "validation");
