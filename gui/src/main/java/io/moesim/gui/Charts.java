@@ -124,4 +124,28 @@ final class Charts {
         domain.setCategoryLabelPositions(CategoryLabelPositions.STANDARD);
         return chart;
     }
+
+    /** Best tokens/s/GPU found so far against the layouts evaluated: the search's convergence. */
+    static JFreeChart convergence(org.jfree.data.xy.XYSeriesCollection data) {
+        JFreeChart chart = ChartFactory.createXYLineChart("Search convergence", "layouts evaluated",
+                "best tokens/s/GPU", data, PlotOrientation.VERTICAL, false, true, false);
+        chart.getTitle().setFont(TITLE);
+        chart.setBackgroundPaint(Color.WHITE);
+        org.jfree.chart.plot.XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(new Color(0xfafafa));
+        plot.setRangeGridlinePaint(new Color(0xdddddd));
+        plot.setDomainGridlinePaint(new Color(0xdddddd));
+        plot.getDomainAxis().setTickLabelFont(SMALL);
+        plot.getDomainAxis().setLabelFont(SMALL);
+        plot.getRangeAxis().setTickLabelFont(SMALL);
+        plot.getRangeAxis().setLabelFont(SMALL);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        org.jfree.chart.renderer.xy.XYStepRenderer r = new org.jfree.chart.renderer.xy.XYStepRenderer();
+        r.setSeriesPaint(0, PALETTE[0]);
+        r.setSeriesStroke(0, new BasicStroke(2f));
+        r.setDefaultShapesVisible(false);
+        plot.setRenderer(r);
+        return chart;
+    }
 }

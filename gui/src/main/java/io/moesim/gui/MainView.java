@@ -25,13 +25,16 @@ import javafx.stage.FileChooser;
 /**
  * The workbench window's content: a toolbar (new, open, save, simulate, cancel, auto re-simulate,
  * progress), the scenario editor on the left, and tabs for the results (timeline and charts), the
- * what-if sweep and the validation run; the result's headline at the bottom.
+ * comparison of two simulations, the layout search, the what-if sweep and the validation run; the
+ * result's headline at the bottom.
  */
 public final class MainView extends BorderPane {
     private final WorkbenchViewModel vm;
     private final TimelineView timeline;
     private final ResultsView results;
     private final SweepView sweep;
+    private final CompareView compare;
+    private final SearchView search;
     private final TabPane tabs = new TabPane();
     private final Label status = new Label();
 
@@ -53,9 +56,15 @@ public final class MainView extends BorderPane {
         resultsTab.setId("tab-results");
         Tab sweepTab = new Tab("What-if sweep", sweep);
         sweepTab.setId("tab-sweep");
+        this.compare = new CompareView(vm.compare());
+        Tab compareTab = new Tab("Compare", compare);
+        compareTab.setId("tab-compare");
+        this.search = new SearchView(vm.search());
+        Tab searchTab = new Tab("Layout search", search);
+        searchTab.setId("tab-search");
         Tab validationTab = new Tab("Validation", new ValidationView(vm.validation()));
         validationTab.setId("tab-validation");
-        tabs.getTabs().addAll(resultsTab, sweepTab, validationTab);
+        tabs.getTabs().addAll(resultsTab, compareTab, searchTab, sweepTab, validationTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         setCenter(tabs);
 
@@ -179,5 +188,29 @@ public final class MainView extends BorderPane {
 
     public SweepView sweep() {
         return sweep;
+    }
+
+    public CompareView compare() {
+        return compare;
+    }
+
+    public SearchView search() {
+        return search;
+    }
+
+    /**
+     * Selects a tab by its short name: {@code results}, {@code compare}, {@code search}, {@code sweep} or
+     * {@code validation}.
+     *
+     * @throws IllegalArgumentException for another name
+     */
+    public void selectTab(String name) {
+        for (Tab t : tabs.getTabs()) {
+            if (t.getId().equals("tab-" + name)) {
+                tabs.getSelectionModel().select(t);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no tab '" + name + "' (expected results, compare, search, sweep or validation)");
     }
 }

@@ -60,6 +60,28 @@ public final class Workbench {
      */
     public static void screenshot(Path file, Path png, int width, int height)
             throws WorkbenchException, IOException, InterruptedException {
+        screenshot(file, png, width, height, "results", null, 0);
+    }
+
+    /** The tabs {@link #screenshot(Path, Path, int, int, String, String, int)} can show. */
+    public static final java.util.List<String> TABS = java.util.List.of("results", "compare", "search", "sweep", "validation");
+
+    /**
+     * Renders the workbench with {@code file} simulated and {@code tab} in front, after running what that
+     * tab runs: {@code compare} compares the scenario with {@code compareWith} (a strategy preset name, or
+     * a scenario file; null = the comparison's default strategy), {@code search} runs the genetic layout
+     * search with {@code searchBudget} evaluations (0 = the view's default), {@code sweep} the default
+     * sweep, {@code validation} the published cases; {@code results} shows the timeline and charts.
+     *
+     * @throws WorkbenchException when the scenario has problems, or the tab's run cannot start or fails
+     * @throws IOException        when the PNG cannot be written
+     * @throws IllegalArgumentException for an unknown tab
+     */
+    public static void screenshot(Path file, Path png, int width, int height, String tab, String compareWith,
+                                  int searchBudget) throws WorkbenchException, IOException, InterruptedException {
+        if (!TABS.contains(tab)) {
+            throw new IllegalArgumentException("unknown tab '" + tab + "' (expected " + String.join(", ", TABS) + ")");
+        }
         if (width < 320 || height < 240) {
             throw new WorkbenchException(List.of("screenshot size " + width + "x" + height + " is too small (at least 320x240)"));
         }
@@ -70,7 +92,7 @@ public final class Workbench {
         Object[] held = new Object[2];
         Platform.runLater(() -> {
             try {
-                render(file, png, width, height, done, held);
+                render(file, png, width, height, done, held, tab, compareWith, searchBudget);
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
             }
@@ -122,7 +144,8 @@ public final class Workbench {
         }
     }
 
-    private static void render(Path file, Path png, int width, int height, CompletableFuture<Void> done, Object[] held) {
+    private static void render(Path file, Path png, int width, int height, CompletableFuture<Void> done, Object[] held,
+                               String tab, String compareWith, int searchBudget) {
         WorkbenchViewModel vm = new WorkbenchViewModel(BackgroundWork.forMachine(Platform::runLater),
                 Path.of("").toAbsolutePath());
         held[1] = vm;
@@ -151,18 +174,71 @@ public final class Workbench {
                 done.completeExceptionally(new WorkbenchException(List.of(vm.simulation().statusProperty().get())));
                 return;
             }
-            // let layout, the timeline's redraw and the charts settle, then take the picture
-            PauseTransition settle = new PauseTransition(Duration.millis(600));
-            settle.setOnFinished(e -> {
-                try {
-                    view.timeline().redraw();
-                    Png.write(stage.getScene().snapshot(null), png);
-                    done.complete(null);
-                } catch (IOException | RuntimeException ex) {
-                    done.completeExceptionally(ex);
+            Runnable picture = () -> {
+                // let layout, the timeline's redraw and the charts settle, then take the picture
+                PauseTransition settle = new PauseTransition(Duration.millis(600));
+                settle.setOnFinished(e -> {
+                    try {
+                        view.timeline().redraw();
+                        Png.write(stage.getScene().snapshot(null), png);
+                        done.complete(null);
+                    } catch (IOException | RuntimeException ex) {
+                        done.completeExceptionally(ex);
+                    }
+                });
+                settle.play();
+            };
+            if (tab.equals("results")) {
+                picture.run();
+                return;
+            }
+            view.selectTab(tab);
+            javafx.beans.property.ReadOnlyBooleanProperty tabRunning;
+            javafx.beans.property.ReadOnlyStringProperty tabStatus;
+            Runnable start;
+            switch (tab) {
+                case "compare" -> {
+                    if (compareWith != null) {
+                        Path other = Path.of(compareWith);
+                        if (java.nio.file.Files.isRegularFile(other)) {
+                            vm.compare().modeProperty().set(io.moesim.gui.viewmodel.CompareViewModel.Mode.FILE);
+                            vm.compare().otherFileProperty().set(other);
+                        } else {
+                            vm.compare().otherStrategyProperty().set(compareWith);
+                        }
+                    }
+                    tabRunning = vm.compare().runningProperty();
+                    tabStatus = vm.compare().statusProperty();
+                    start = vm.compare()::compare;
+                }
+                case "search" -> {
+                    if (searchBudget > 0) {
+                        vm.search().budgetProperty().set(searchBudget);
+                    }
+                    tabRunning = vm.search().runningProperty();
+                    tabStatus = vm.search().statusProperty();
+                    start = vm.search()::run;
+                }
+                case "sweep" -> {
+                    tabRunning = vm.sweep().runningProperty();
+                    tabStatus = vm.sweep().statusProperty();
+                    start = vm.sweep()::run;
+                }
+                default -> {
+                    tabRunning = vm.validation().runningProperty();
+                    tabStatus = vm.validation().statusProperty();
+                    start = vm.validation()::run;
+                }
+            }
+            tabRunning.addListener((o2, was2, now2) -> {
+                if (!now2) {
+                    picture.run();
                 }
             });
-            settle.play();
+            start.run();
+            if (!tabRunning.get()) {
+                done.completeExceptionally(new WorkbenchException(List.of(tab + ": " + tabStatus.get())));
+            }
         });
         vm.simulation().simulate();
     }

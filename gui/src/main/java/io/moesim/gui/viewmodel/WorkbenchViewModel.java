@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * The workbench's view-models, wired together: the editor's valid scenario feeds the simulation, whose
- * outcome feeds the charts and the timeline; the sweep reads the editor's scenario; the validation run
- * stands alone. Owns the {@link BackgroundWork} it is given.
+ * outcome feeds the charts and the timeline; the sweep, the comparison and the layout search read the
+ * editor's scenario (the search's Apply writes a layout back); the validation run stands alone. Owns the {@link BackgroundWork} it is given.
  *
  * <pre>{@code
  * WorkbenchViewModel vm = new WorkbenchViewModel(BackgroundWork.forMachine(Platform::runLater), Path.of(""));
@@ -23,6 +23,8 @@ public final class WorkbenchViewModel implements AutoCloseable {
     private final ResultsViewModel results;
     private final SweepViewModel sweep;
     private final ValidationViewModel validation;
+    private final CompareViewModel compare;
+    private final SearchViewModel search;
 
     /**
      * @param workingDir where to look for {@code validation/published-runs.csv} (and its parents)
@@ -35,6 +37,8 @@ public final class WorkbenchViewModel implements AutoCloseable {
         this.results = new ResultsViewModel(simulation, timeline);
         this.sweep = new SweepViewModel(editor, work);
         this.validation = new ValidationViewModel(work, workingDir);
+        this.compare = new CompareViewModel(editor, work, ModelCatalog.builtIn());
+        this.search = new SearchViewModel(editor, work, ModelCatalog.builtIn());
     }
 
     public ScenarioEditorViewModel editor() {
@@ -61,12 +65,22 @@ public final class WorkbenchViewModel implements AutoCloseable {
         return validation;
     }
 
+    public CompareViewModel compare() {
+        return compare;
+    }
+
+    public SearchViewModel search() {
+        return search;
+    }
+
     /** Cancels everything running and stops the workbench's threads. */
     @Override
     public void close() {
         simulation.cancel();
         sweep.cancel();
         validation.cancel();
+        compare.cancel();
+        search.cancel();
         work.close();
     }
 }

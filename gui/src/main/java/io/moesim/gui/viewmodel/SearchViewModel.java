@@ -1,0 +1,327 @@
+package io.moesim.gui.viewmodel;
+
+import io.moesim.io.Json;
+import io.moesim.io.ScenarioJson;
+import io.moesim.model.ModelCatalog;
+import io.moesim.scenario.Scenario;
+import io.moesim.scenario.Workload;
+import io.moesim.search.Layout;
+import io.moesim.search.SearchResult;
+import io.moesim.search.SearchSpace;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.Task;
+
+/**
+ * The layout search of the editor's training-step scenario ({@code moe-sim search} in the workbench): a
+ * method (genetic within a budget, with a seed, or exhaustive), optionally some dimensions of the space
+ * replaced ({@code tp=1,2 ep=4,8}, as {@code --space}), then {@link #run()} — a {@link Task} — with progress,
+ * the convergence (best tokens/s/GPU after each evaluated layout) and {@link #cancel()}. The best layouts
+ * land in {@link #rows()}; {@link #apply(SearchRow)} puts one into the editor, {@link #export(SearchRow)}
+ * renders it as the canonical scenario JSON ({@link ScenarioJson}, what {@code moe-sim export --format
+ * scenario} prints), which {@link #saveExport(Path)} writes.
+ *
+ * <p>The best layout and the table are the same for a seed on any number of threads (the search is
+ * deterministic); the convergence curve is drawn in the order evaluations finish, so with several threads
+ * the points inside one generation may come in another order on another run, never the end of the curve.
+ *
+ * @implNote use it from the JavaFX application thread.
+ */
+public final class SearchViewModel {
+    /** How to search. */
+    public enum Method {
+        /** Jenetics' genetic algorithm within the budget */
+        GENETIC("genetic"),
+        /** every valid layout */
+        EXHAUSTIVE("exhaustive");
+
+        private final String label;
+
+        Method(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** Rows the table keeps. */
+    public static final int TOP = 20;
+
+    private final ScenarioEditorViewModel editor;
+    private final BackgroundWork work;
+    private final ModelCatalog catalog;
+    private final ObjectProperty<Method> method = new SimpleObjectProperty<>(this, "method", Method.GENETIC);
+    private final IntegerProperty budget = new SimpleIntegerProperty(this, "budget", 100);
+    private final IntegerProperty seed = new SimpleIntegerProperty(this, "seed", 1);
+    private final StringProperty spaceText = new SimpleStringProperty(this, "spaceText", "");
+    private final ObservableList<SearchRow> rows = FXCollections.observableArrayList();
+    private final ObservableList<ConvergencePoint> convergence = FXCollections.observableArrayList();
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+    private final ReadOnlyStringWrapper exportText = new ReadOnlyStringWrapper(this, "exportText", "");
+    private final ReadOnlyStringWrapper exportTitle = new ReadOnlyStringWrapper(this, "exportTitle", "");
+    private Task<SearchResult> current;
+    /** The scenario and file of the last search, which its layouts are applied to. */
+    private Scenario searched;
+    private Path searchedFile;
+
+    public SearchViewModel(ScenarioEditorViewModel editor, BackgroundWork work, ModelCatalog catalog) {
+        this.editor = editor;
+        this.work = work;
+        this.catalog = catalog;
+    }
+
+    /** Starts the search of the editor's scenario (cancelling one in progress). */
+    public void run() {
+        Scenario s = editor.scenarioProperty().get();
+        if (s == null) {
+            status.set("fix the scenario's problems to search its layouts");
+            return;
+        }
+        if (s.workload() != Workload.TRAINING_STEP) {
+            status.set("the layout search needs a training-step scenario");
+            return;
+        }
+        if (budget.get() < 1) {
+            status.set("budget must be at least 1, got " + budget.get());
+            return;
+        }
+        if (current != null) {
+            current.cancel(true);
+        }
+        Path file = editor.fileProperty().get();
+        boolean exhaustive = method.get() == Method.EXHAUSTIVE;
+        int b = budget.get();
+        long sd = seed.get();
+        String text = spaceText.get();
+        int threads = work.computeThreads();
+        ConcurrentLinkedQueue<ConvergencePoint> pending = new ConcurrentLinkedQueue<>();
+        AtomicBoolean flushQueued = new AtomicBoolean();
+        FrameThrottle throttle = new FrameThrottle();
+        int[] validLayouts = {0};
+        Task<SearchResult> task = new Task<>() {
+            @Override
+            protected SearchResult call() throws Exception {
+                updateProgress(-1, 1);
+                SearchSpace space = SearchRun.space(s, text);
+                validLayouts[0] = space.validLayouts().size();
+                updateMessage(String.format(Locale.ROOT, "%d valid layouts; searching (%s)...", validLayouts[0],
+                        exhaustive ? "exhaustive" : "genetic, budget " + b + ", seed " + sd));
+                try {
+                    return SearchRun.run(s, file, space, exhaustive, b, sd, threads, this::isCancelled, p -> {
+                        pending.add(p);
+                        // at most one UI update per frame: a flush is queued only when none is pending
+                        if (throttle.due() && flushQueued.compareAndSet(false, true)) {
+                            work.ui().execute(() -> {
+                                flushQueued.set(false);
+                                drain(pending);
+                            });
+                        }
+                    }, (done, planned) -> updateProgress(done, planned));
+                } catch (CancellationException e) {
+                    cancel(false);
+                    return null;
+                }
+            }
+        };
+        current = task;
+        searched = s;
+        searchedFile = file;
+        rows.clear();
+        convergence.clear();
+        exportText.set("");
+        exportTitle.set("");
+        running.set(true);
+        progress.bind(task.progressProperty());
+        status.set("building the search space of " + s.name() + "...");
+        task.messageProperty().addListener((o, old, m) -> {
+            if (task == current && m != null && !m.isEmpty()) {
+                status.set(m);
+            }
+        });
+        task.setOnSucceeded(e -> finish(task, () -> {
+            drain(pending);
+            SearchResult r = task.getValue();
+            List<SearchRow> top = new ArrayList<>();
+            for (int i = 0; i < Math.min(TOP, r.ranked().size()); i++) {
+                top.add(new SearchRow(i + 1, r.ranked().get(i)));
+            }
+            rows.setAll(top);
+            status.set(r.best().map(best -> String.format(Locale.ROOT,
+                    "%s: %d of %d valid layouts evaluated (%d simulated) in %.1f s; best %.0f tokens/s/GPU: %s",
+                    r.method(), r.evaluations(), r.validLayouts(), r.simulations(), r.elapsedSeconds(),
+                    best.tokensPerSecondPerGpu(), best.layout().describeWithNodes()))
+                    .orElse(String.format(Locale.ROOT, "none of the %d evaluated layouts fits in the GPUs' memory%s",
+                            r.evaluations(), exhaustive ? "" : "; raise the budget or search exhaustively")));
+        }));
+        task.setOnCancelled(e -> finish(task, () -> {
+            drain(pending);
+            status.set("search cancelled after " + convergence.size() + " evaluations");
+        }));
+        task.setOnFailed(e -> finish(task, () -> {
+            Throwable t = task.getException();
+            status.set(t instanceof IllegalArgumentException ? t.getMessage() : "search failed: " + t);
+        }));
+        work.tasks().execute(task);
+    }
+
+    private void drain(ConcurrentLinkedQueue<ConvergencePoint> pending) {
+        List<ConvergencePoint> batch = new ArrayList<>();
+        for (ConvergencePoint p; (p = pending.poll()) != null; ) {
+            batch.add(p);
+        }
+        if (!batch.isEmpty()) {
+            convergence.addAll(batch);
+        }
+    }
+
+    private void finish(Task<?> task, Runnable then) {
+        if (task != current) {
+            return;
+        }
+        progress.unbind();
+        progress.set(0);
+        current = null;
+        then.run();
+        running.set(false);
+    }
+
+    /** Stops the search (each thread stops before its next layout). */
+    public void cancel() {
+        if (current != null) {
+            current.cancel(true);
+        }
+    }
+
+    /** Puts the row's layout into the editor (nodes, tp … etp, micro batch, recompute, dispatcher, overlap). */
+    public void apply(SearchRow row) {
+        Layout l = row.layout();
+        editor.applyLayout(l.nodes(), l.tp(), l.pp(), l.vpp(), l.cp(), l.ep(), l.etp(), l.microBatch(), l.recompute(),
+                l.dispatcher(), l.a2aOverlap());
+        status.set("applied #" + row.rank() + " " + row.describe() + " to the editor");
+    }
+
+    /** Shows the row's layout as the canonical scenario JSON in {@link #exportTextProperty()}. */
+    public void export(SearchRow row) {
+        Scenario s = row.layout().applyTo(searched);
+        Path f = searchedFile != null ? searchedFile : Path.of("scenario.json").toAbsolutePath();
+        exportText.set(Json.pretty(ScenarioJson.toJson(s, catalog, f)));
+        exportTitle.set("#" + row.rank() + " " + row.describe() + " as a scenario (moe-sim export --format scenario)");
+    }
+
+    /**
+     * Writes the export shown (to a temporary file, then moved into place); says in the status line what
+     * happened.
+     *
+     * @return whether the file was written
+     */
+    public boolean saveExport(Path path) {
+        if (exportText.get().isEmpty()) {
+            status.set("nothing exported yet: choose a layout and Export");
+            return false;
+        }
+        try {
+            write(path.toAbsolutePath());
+            return true;
+        } catch (IOException e) {
+            status.set("could not save " + path + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    private void write(Path target) throws IOException {
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, exportText.get(), StandardCharsets.UTF_8);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        status.set("saved " + target);
+    }
+
+    public ObjectProperty<Method> methodProperty() {
+        return method;
+    }
+
+    public List<Method> methods() {
+        return List.of(Method.values());
+    }
+
+    /** Distinct layouts the genetic search may evaluate. */
+    public IntegerProperty budgetProperty() {
+        return budget;
+    }
+
+    /** Seed of the genetic search. */
+    public IntegerProperty seedProperty() {
+        return seed;
+    }
+
+    /** Dimensions replaced, {@code DIM=V1,V2} separated by spaces ({@code moe-sim search --space}); empty = defaults. */
+    public StringProperty spaceTextProperty() {
+        return spaceText;
+    }
+
+    /** The best layouts of the last search (at most {@link #TOP}), best first. */
+    public ObservableList<SearchRow> rows() {
+        return rows;
+    }
+
+    /** Best tokens/s/GPU after each evaluation of the running or last search. */
+    public ObservableList<ConvergencePoint> convergence() {
+        return convergence;
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    /** 0 to 1 (-1 while the space is being built). */
+    public ReadOnlyDoubleProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    /** The exported scenario JSON, or empty. */
+    public ReadOnlyStringProperty exportTextProperty() {
+        return exportText.getReadOnlyProperty();
+    }
+
+    /** What {@link #exportTextProperty()} shows. */
+    public ReadOnlyStringProperty exportTitleProperty() {
+        return exportTitle.getReadOnlyProperty();
+    }
+}
