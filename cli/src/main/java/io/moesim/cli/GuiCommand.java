@@ -11,16 +11,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code moe-sim gui [FILE] [--screenshot OUT.png [--size WxH]]}: opens the desktop workbench (JavaFX),
- * or renders it headless with FILE simulated — timeline and charts — into a PNG and exits.
+ * {@code moe-sim gui [FILE] [--screenshot OUT.png [--size WxH] [--tab TAB]]}: opens the desktop workbench
+ * (JavaFX), or renders it headless with FILE simulated — timeline and charts, or another tab after running
+ * what it runs (a comparison, a layout search, a sweep, the validation) — into a PNG and exits.
  *
  * <p>JavaFX loads only when this command runs: every GUI class is reached through
  * {@code io.moesim.gui.Workbench}, referenced from {@link #call()} alone, so the other commands start as
  * fast as before.
  */
 @Command(name = "gui", mixinStandardHelpOptions = true,
-        description = {"Opens the desktop workbench: scenario editor, timeline, charts, what-if sweeps, validation.",
-                "With --screenshot, renders the workbench with FILE simulated into a PNG without a display, and exits."})
+        description = {"Opens the desktop workbench: scenario editor, timeline, charts, comparison, layout search,",
+                "what-if sweeps, validation. With --screenshot, renders the workbench with FILE simulated into a PNG",
+                "without a display (--tab: another tab, after running what it runs), and exits."})
 final class GuiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,8 +38,29 @@ final class GuiCommand implements Callable<Integer> {
             description = "window size of the screenshot (default: ${DEFAULT-VALUE})")
     String size;
 
+    @Option(names = "--tab", paramLabel = "TAB", defaultValue = "results",
+            description = "with --screenshot: the tab to show after running what it runs: results, compare, search, "
+                    + "sweep or validation (default: ${DEFAULT-VALUE})")
+    String tab;
+
+    @Option(names = "--compare-with", paramLabel = "STRATEGY|FILE",
+            description = "with --tab compare: B, a strategy preset or a scenario file (default: deepspeed-moe)")
+    String compareWith;
+
+    @Option(names = "--search-budget", paramLabel = "N", defaultValue = "0",
+            description = "with --tab search: layouts the genetic search evaluates (default: the view's, 100)")
+    int searchBudget;
+
+    static final java.util.List<String> TABS = java.util.List.of("results", "compare", "search", "sweep", "validation");
+
     @Override
     public Integer call() throws Exception {
+        if (!TABS.contains(tab)) {
+            throw new BadArgumentException("--tab: expected one of " + String.join(", ", TABS) + ", got '" + tab + "'");
+        }
+        if (searchBudget < 0) {
+            throw new BadArgumentException("--search-budget must be at least 1, got " + searchBudget);
+        }
         if (file != null && !Files.isRegularFile(file)) {
             throw new BadArgumentException(file + ": not found");
         }
@@ -64,7 +87,8 @@ final class GuiCommand implements Callable<Integer> {
 
         static int screenshot(GuiCommand c, int width, int height) throws Exception {
             try {
-                io.moesim.gui.Workbench.screenshot(c.file, c.screenshot, width, height);
+                io.moesim.gui.Workbench.screenshot(c.file, c.screenshot, width, height, c.tab, c.compareWith,
+                        c.searchBudget);
             } catch (io.moesim.gui.WorkbenchException e) {
                 for (String p : e.problems()) {
                     c.spec.commandLine().getErr().println("error: " + (c.file == null ? "" : c.file + ": ") + p);

@@ -42,6 +42,24 @@ class GuiCommandTest {
         assertThat(size.exitCode()).isEqualTo(2);
         assertThat(size.err()).contains("--size: expected WxH");
         assertThat(GuiCommand.parseSize("1280X800")).containsExactly(1280, 800);
+        CliRun tab = CliRun.of("gui", "--screenshot", dir.resolve("x.png").toString(), "--tab", "charts", f.toString());
+        assertThat(tab.exitCode()).isEqualTo(2);
+        assertThat(tab.err()).contains("--tab: expected one of results, compare, search, sweep, validation, got 'charts'");
+    }
+
+    @Test
+    void screenshotOfTheCompareTab(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("small.json"), SMALL);
+        Path png = dir.resolve("compare.png");
+        CliRun r = CliRun.of("gui", "--screenshot", png.toString(), "--size", "1024x700", "--tab", "compare",
+                "--compare-with", "speculative-moe", f.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(1024);
+        CliRun bad = CliRun.of("gui", "--screenshot", dir.resolve("no.png").toString(), "--tab", "compare",
+                "--compare-with", "no-such-system", f.toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("compare: B: strategy: unknown strategy 'no-such-system'");
+        assertThat(dir.resolve("no.png")).doesNotExist();
     }
 
     @Test

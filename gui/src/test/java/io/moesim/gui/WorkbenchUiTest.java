@@ -136,6 +136,25 @@ class WorkbenchUiTest {
     }
 
     @Test
+    void aStrategyKnobTypedInTheEditorChangesTheResult(FxRobot robot) throws Exception {
+        loadAndWait(robot, Fixtures.resource("small-mixtral"));
+        String before = headline(robot);
+        TextField knob = robot.lookup("#knob-localTrafficFraction").queryAs(TextField.class);
+        assertThat(knob.getPromptText()).isEqualTo("preset: 0.0");
+        robot.interact(() -> knob.requestFocus());
+        robot.write("0.5");
+        WaitForAsyncUtils.waitForFxEvents();
+        waitFor(30, () -> vm.simulation().outcomeProperty().get().scenario().strategy().knobs().localTrafficFraction() == 0.5
+                && !vm.simulation().runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(headline(robot)).isNotEqualTo(before);
+        robot.interact(() -> knob.setText("2"));
+        assertThat(robot.lookup("#validation").queryAs(Label.class).getText())
+                .contains("strategy.localTrafficFraction: must be at least 0 and below 1, got 2.0");
+        assertThat(robot.lookup("#simulate").queryAs(Button.class).isDisabled()).isTrue();
+    }
+
+    @Test
     void anInvalidLayoutIsExplainedInlineNotInADialog(FxRobot robot) throws Exception {
         loadAndWait(robot, Fixtures.resource("small-mixtral"));
         typeInto(robot, "tp", "3");
