@@ -254,7 +254,9 @@ public final class Simulator {
                 }
             }
             if (task.latencyNs > 0) {
-                queue.push(now + task.latencyNs, PHASE_LATENCY, t, version[t]);
+                // A task that moves no bytes (a latency-only collective, a host task) ends with its latency:
+                // one event instead of a latency event followed by a finish at the same instant.
+                queue.push(now + task.latencyNs, task.links.length == 0 ? PHASE_FINISH : PHASE_LATENCY, t, version[t]);
             } else {
                 beginFlow(t);
             }
