@@ -230,7 +230,9 @@ final class SearchCommand implements Callable<Integer> {
             ObjectNode n = Json.mapper().createObjectNode();
             n.put("scenario", base.name()).put("method", r.method());
             if (!exhaustive) {
-                n.put("seed", seed).put("budget", effectiveBudget).put("generations", r.generations());
+                n.put("seed", seed).put("budget", effectiveBudget).put("generations", r.generations())
+                        .put("individuals", r.individuals()).put("invalidIndividuals", r.invalidIndividuals())
+                        .put("inferredMisfits", r.inferredMisfits());
             }
             n.put("validLayouts", r.validLayouts()).put("evaluations", r.evaluations()).put("simulations", r.simulations())
                     .put("cacheHits", r.cacheHits()).put("threads", threads).put("elapsedSeconds", round(r.elapsedSeconds()));

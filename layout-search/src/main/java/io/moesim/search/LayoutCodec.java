@@ -133,25 +133,7 @@ public final class LayoutCodec implements InvertibleCodec<Layout, IntegerGene> {
     }
 
     private int nearest(int[] raw) {
-        int best = -1;
-        int bestDistance = Integer.MAX_VALUE;
-        SearchSpace.Dimension[] dims = SearchSpace.Dimension.values();
-        for (int v = 0; v < valid.length; v++) {
-            int[] cand = valid[v];
-            int dist = 0;
-            for (int d = 0; d < raw.length && dist < bestDistance; d++) {
-                int delta = Math.abs(cand[d] - raw[d]);
-                dist += dims[d].ordered() ? delta : (delta == 0 ? 0 : 1);
-            }
-            if (dist < bestDistance) {
-                bestDistance = dist;
-                best = v;
-                if (dist == 0) {
-                    break;
-                }
-            }
-        }
-        return best;
+        return space.nearestValid(raw, -1);
     }
 
     /** The valid layout a genotype stands for: the one it selects, or the nearest valid one. */

@@ -5,6 +5,7 @@ import io.moesim.scenario.ScenarioRules;
 import io.moesim.scenario.Violation;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -141,8 +142,12 @@ public final class LayoutEvaluator implements AutoCloseable {
             }
             return out;
         }
+        // Longest first (by the size of the simulated pipeline), so that one long simulation does not start
+        // last and leave the other threads idle; the order of evaluation never changes a result.
+        List<Layout> distinct = new ArrayList<>(new LinkedHashSet<>(layouts));
+        distinct.sort(Comparator.comparingDouble(this::work).reversed());
         List<Future<Evaluation>> futures = new ArrayList<>();
-        for (Layout l : new LinkedHashSet<>(layouts)) {
+        for (Layout l : distinct) {
             futures.add(pool.submit(() -> evaluate(l)));
         }
         for (Future<Evaluation> f : futures) {
@@ -168,6 +173,20 @@ public final class LayoutEvaluator implements AutoCloseable {
         requests.addAndGet(duplicates);
         cacheHits.addAndGet(duplicates);
         return out;
+    }
+
+    /**
+     * Relative cost of simulating a layout: micro-batches per step times layers, which the simulation time grows
+     * with (docs/training-step.md). Only orders the work; cached layouts cost nothing.
+     */
+    private double work(Layout l) {
+        if (cache.containsKey(l)) {
+            return 0;
+        }
+        int gpus = l.gpus(base.cluster().gpusPerNode());
+        int dp = Math.max(1, gpus / (l.tp() * l.pp() * l.cp()));
+        double microBatches = Math.max(1.0, base.batch().globalBatch() / (double) (l.microBatch() * dp));
+        return microBatches * base.model().layers();
     }
 
     /** Whether this layout has been (or is being) evaluated. */

@@ -17,11 +17,13 @@ import io.jenetics.util.RandomRegistry;
 import io.jenetics.util.Seq;
 import io.moesim.scenario.Scenario;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -31,8 +33,10 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@link #exhaustive()}: evaluates every valid layout — the ground truth for small spaces.</li>
  *   <li>{@link #genetic()}: a Jenetics genetic algorithm over {@link LayoutCodec} genotypes (uniform crossover,
- *       {@link LayoutMutator}, tournament selection with elitism), stopped when {@code budget} distinct
- *       layouts have been evaluated.</li>
+ *       {@link LayoutMutator}, tournament selection with elitism) for 80% of the budget, then a best-first
+ *       neighbourhood search around the best layouts found ({@link Builder#polishShare}); at most
+ *       {@code budget} distinct layouts are evaluated. Layouts that need at least the memory of a layout
+ *       already found not to fit ({@link MemoryDominance}) are not evaluated.</li>
  *   <li>{@link #pareto(ParetoObjectives)}: NSGA-II-style multi-objective evolution (Jenetics' MOEA
  *       {@link UFTournamentSelector} on {@link Vec} fitness) with the same budget; {@link #paretoExhaustive}
  *       evaluates everything.</li>
@@ -73,6 +77,7 @@ public final class LayoutSearch {
     private final int populationSize;
     private final double mutationProbability;
     private final double crossoverProbability;
+    private final double polishShare;
     private final SearchProgress progress;
 
     private LayoutSearch(Builder b) {
@@ -84,6 +89,7 @@ public final class LayoutSearch {
         this.populationSize = b.populationSize > 0 ? b.populationSize : defaultPopulation(b.budget);
         this.mutationProbability = b.mutationProbability;
         this.crossoverProbability = b.crossoverProbability;
+        this.polishShare = b.polishShare;
         this.progress = b.progress;
     }
 
@@ -117,7 +123,7 @@ public final class LayoutSearch {
         List<Layout> all = space.validLayouts();
         try (LayoutEvaluator ev = new LayoutEvaluator(space.base(), simulator, threads, progress, all.size())) {
             ev.evaluateAll(all);
-            return result("exhaustive", ev, 0, 0, 0, start);
+            return result("exhaustive", ev, 0, 0, 0, 0, start);
         }
     }
 
@@ -138,7 +144,9 @@ public final class LayoutSearch {
         LayoutCodec codec = LayoutCodec.of(space);
         int planned = Math.min(budget, space.validLayouts().size());
         try (LayoutEvaluator ev = new LayoutEvaluator(space.base(), simulator, threads, progress, planned)) {
-            Run<Double> run = new Run<>(codec, ev, planned, Evaluation::fitness, NOT_EVALUATED);
+            int evolutionBudget = Math.max(1, planned - (int) Math.floor(planned * polishShare));
+            MemoryDominance dominance = new MemoryDominance();
+            Run<Double> run = new Run<>(codec, ev, evolutionBudget, Evaluation::fitness, NOT_EVALUATED, dominance);
             Engine<IntegerGene, Double> engine = new Engine.Builder<>(run, codec.encoding())
                     .optimize(Optimize.MAXIMUM)
                     .populationSize(Math.min(populationSize, Math.max(2, planned)))
@@ -150,8 +158,10 @@ public final class LayoutSearch {
                     .constraint(codec.constraint())
                     .executor(Runnable::run)
                     .build();
-            long generations = evolve(engine, codec, run, ev, planned);
-            return result("genetic", ev, generations, run.individuals, run.invalidIndividuals, start);
+            long generations = evolve(engine, codec, run, ev, evolutionBudget);
+            polish(ev, planned, dominance);
+            return result("genetic", ev, generations, run.individuals, run.invalidIndividuals, run.inferredMisfits,
+                    start);
         }
     }
 
@@ -162,7 +172,7 @@ public final class LayoutSearch {
         int planned = Math.min(budget, space.validLayouts().size());
         try (LayoutEvaluator ev = new LayoutEvaluator(space.base(), simulator, threads, progress, planned)) {
             Run<Vec<double[]>> run = new Run<>(codec, ev, planned, e -> Vec.of(moeaVector(objectives, e)),
-                    Vec.of(NOT_EVALUATED, NOT_EVALUATED));
+                    Vec.of(NOT_EVALUATED, NOT_EVALUATED), new MemoryDominance());
             Engine<IntegerGene, Vec<double[]>> engine = new Engine.Builder<>(run, codec.encoding())
                     .populationSize(Math.min(populationSize, Math.max(2, planned)))
                     .offspringSelector(new TournamentSelector<>(3))
@@ -176,6 +186,62 @@ public final class LayoutSearch {
             return new ParetoResult(objectives, "nsga2", space.validLayouts().size(), ev.evaluations(), ev.cacheHits(),
                     generations, front(ev.evaluated(), objectives), seconds(start));
         }
+    }
+
+    /**
+     * Best-first neighbourhood search within the rest of the budget: repeatedly take the best feasible layout
+     * evaluated so far whose neighbourhood has not been searched yet, and evaluate its {@link #neighbours}
+     * (in canonical order, in parallel), skipping those {@link MemoryDominance} rules out. Around a local
+     * optimum this moves on to the next-best layouts instead of stopping, so the whole budget is used.
+     */
+    private void polish(LayoutEvaluator ev, int planned, MemoryDominance dominance) {
+        Set<Layout> expanded = new HashSet<>();
+        while (ev.evaluations() < planned) {
+            List<Evaluation> ranked = new ArrayList<>();
+            for (Evaluation e : ev.evaluated()) {
+                if (e.feasible() && !expanded.contains(e.layout())) {
+                    ranked.add(e);
+                }
+            }
+            if (ranked.isEmpty()) {
+                return;
+            }
+            Layout centre = Collections.min(ranked, Evaluation.BEST_FIRST).layout();
+            expanded.add(centre);
+            List<Layout> fresh = new ArrayList<>();
+            for (Layout n : neighbours(centre)) {
+                if (!ev.isCached(n) && dominance.dominatingMisfit(n) == null) {
+                    fresh.add(n);
+                }
+            }
+            List<Evaluation> found = ev.evaluateAll(fresh.subList(0, Math.min(fresh.size(), planned - ev.evaluations())));
+            dominance.record(found);
+        }
+    }
+
+    /**
+     * The neighbours of {@code l}: for every dimension and every other candidate value of it, the valid layout
+     * nearest to {@code l} with that value (so a move of one dimension carries the changes the rules force on
+     * others, e.g. a smaller {@code ep} with a deeper pipeline); distinct, in canonical order.
+     */
+    private List<Layout> neighbours(Layout l) {
+        int[] idx = space.indicesOf(l);
+        int[] sizes = space.sizes();
+        TreeSet<Layout> out = new TreeSet<>(Layout.ORDER);
+        for (int d = 0; d < sizes.length; d++) {
+            for (int v = 0; v < sizes[d]; v++) {
+                if (v != idx[d]) {
+                    int[] n = idx.clone();
+                    n[d] = v;
+                    int position = space.nearestValid(n, d);
+                    if (position >= 0) {
+                        out.add(space.validLayouts().get(position));
+                    }
+                }
+            }
+        }
+        out.remove(l);
+        return new ArrayList<>(out);
     }
 
     private static double[] moeaVector(ParetoObjectives objectives, Evaluation e) {
@@ -195,6 +261,7 @@ public final class LayoutSearch {
         long[] generations = {0};
         int[] lastEvaluations = {-1};
         int[] stagnant = {0};
+
         RandomRegistry.with(new Random(seed), r -> {
             engine.stream(initial, 1)
                     .limit(er -> {
@@ -212,7 +279,7 @@ public final class LayoutSearch {
     }
 
     private SearchResult result(String method, LayoutEvaluator ev, long generations, long individuals, long invalid,
-                                long start) {
+                                long inferred, long start) {
         List<Evaluation> feasible = new ArrayList<>();
         int simulations = 0;
         for (Evaluation e : ev.evaluated()) {
@@ -225,7 +292,7 @@ public final class LayoutSearch {
         }
         feasible.sort(Evaluation.BEST_FIRST);
         return new SearchResult(method, space.validLayouts().size(), ev.evaluations(), simulations, ev.cacheHits(),
-                generations, individuals, invalid + ev.invalidRefused(), feasible, seconds(start));
+                generations, individuals, invalid + ev.invalidRefused(), inferred, feasible, seconds(start));
     }
 
     /**
@@ -278,10 +345,14 @@ public final class LayoutSearch {
         private final int budget;
         private final Function<Evaluation, C> fitness;
         private final C notEvaluated;
+        private final MemoryDominance dominance;
         long individuals;
         long invalidIndividuals;
+        long inferredMisfits;
 
-        Run(LayoutCodec codec, LayoutEvaluator ev, int budget, Function<Evaluation, C> fitness, C notEvaluated) {
+        Run(LayoutCodec codec, LayoutEvaluator ev, int budget, Function<Evaluation, C> fitness, C notEvaluated,
+            MemoryDominance dominance) {
+            this.dominance = dominance;
             this.codec = codec;
             this.ev = ev;
             this.budget = budget;
@@ -293,6 +364,7 @@ public final class LayoutSearch {
         public ISeq<Phenotype<IntegerGene, C>> eval(Seq<Phenotype<IntegerGene, C>> population) {
             Layout[] layouts = new Layout[population.size()];
             boolean[] allowed = new boolean[population.size()];
+            Evaluation[] inferred = new Evaluation[population.size()];
             List<Layout> toEvaluate = new ArrayList<>();
             Set<Layout> newOnes = new HashSet<>();
             int room = budget - ev.evaluations();
@@ -309,6 +381,8 @@ public final class LayoutSearch {
                 layouts[i] = l;
                 if (ev.isCached(l) || newOnes.contains(l)) {
                     allowed[i] = true;
+                } else if ((inferred[i] = dominance.dominatingMisfit(l)) != null) {
+                    inferredMisfits++;
                 } else if (newOnes.size() < room) {
                     newOnes.add(l);
                     allowed[i] = true;
@@ -318,6 +392,7 @@ public final class LayoutSearch {
                 }
             }
             List<Evaluation> results = ev.evaluateAll(toEvaluate);
+            dominance.record(results);
             List<Phenotype<IntegerGene, C>> out = new ArrayList<>(population.size());
             int next = 0;
             for (int i = 0; i < population.size(); i++) {
@@ -326,6 +401,9 @@ public final class LayoutSearch {
                     out.add(pt);
                 } else if (allowed[i]) {
                     out.add(pt.withFitness(fitness.apply(results.get(next++))));
+                } else if (inferred[i] != null) {
+                    // needs at least the memory of a layout that does not fit: its penalty is an upper bound
+                    out.add(pt.withFitness(fitness.apply(inferred[i])));
                 } else {
                     out.add(pt.withFitness(notEvaluated));
                 }
@@ -346,8 +424,9 @@ public final class LayoutSearch {
         private long seed = 1;
         private int budget = 500;
         private int populationSize;
-        private double mutationProbability = 0.1;
+        private double mutationProbability = 0.05;
         private double crossoverProbability = 0.5;
+        private double polishShare = 0.2;
         private SearchProgress progress = SearchProgress.NONE;
 
         private Builder(SearchSpace space, TrainingSimulator simulator) {
@@ -391,7 +470,7 @@ public final class LayoutSearch {
             return this;
         }
 
-        /** Probability that a gene is mutated (default 0.1). */
+        /** Probability that a gene is mutated (default 0.05). */
         public Builder mutationProbability(double p) {
             if (!(p >= 0 && p <= 1)) {
                 throw new IllegalArgumentException("mutation probability must be in [0, 1], got " + p);
@@ -406,6 +485,18 @@ public final class LayoutSearch {
                 throw new IllegalArgumentException("crossover probability must be in [0, 1], got " + p);
             }
             crossoverProbability = p;
+            return this;
+        }
+
+        /**
+         * Share of the budget kept for the final local search around the best layout the evolution found
+         * (default 0.2; 0 = evolution only).
+         */
+        public Builder polishShare(double share) {
+            if (!(share >= 0 && share < 1)) {
+                throw new IllegalArgumentException("polish share must be in [0, 1), got " + share);
+            }
+            polishShare = share;
             return this;
         }
 

@@ -15,12 +15,15 @@ import java.util.Optional;
  * @param individuals        individuals whose fitness the genetic algorithm asked for (cache hits included)
  * @param invalidIndividuals of those, individuals whose genotype selected an invalid layout (always 0: the
  *                           codec and the engine constraint repair them before evaluation)
+ * @param inferredMisfits    of those, individuals not evaluated because their layout needs at least the memory
+ *                           of one already found not to fit (they get that layout's penalty fitness)
  * @param ranked             every feasible evaluated layout, best first ({@link Evaluation#BEST_FIRST})
  * @param elapsedSeconds     wall time of the search
  * @implNote immutable and thread-safe.
  */
 public record SearchResult(String method, int validLayouts, int evaluations, int simulations, long cacheHits,
-                           long generations, long individuals, long invalidIndividuals, List<Evaluation> ranked,
+                           long generations, long individuals, long invalidIndividuals, long inferredMisfits,
+                           List<Evaluation> ranked,
                            double elapsedSeconds) {
 
     public SearchResult {

@@ -26,9 +26,10 @@ import java.util.function.IntPredicate;
  * List<Layout> valid = space.validLayouts();
  * }</pre>
  *
- * <p>Default candidates ({@link #of}): what a practitioner would try, not every divisor — the full product
- * for Qwen3-235B on 256 GPUs has 444,672 valid layouts, about a day of simulation. The scenario's own value is
- * always added to its dimension, and {@link Builder} replaces any dimension's list.
+ * <p>Default candidates ({@link #of}): what a practitioner would try, not every divisor of everything (which
+ * gives Qwen3-235B on 256 GPUs hundreds of thousands of valid layouts, days of simulation on a workstation).
+ * The scenario's own value is always added to its dimension, and {@link Builder} replaces any dimension's
+ * list.
  * <ul>
  *   <li>{@code nodes}: the scenario's, or 1 … its node count when the GPU count is searched;</li>
  *   <li>{@code tp}: divisors of the GPUs per node (tensor parallelism stays in the NVLink domain);</li>
@@ -39,7 +40,8 @@ import java.util.function.IntPredicate;
  *   <li>{@code ep}: divisors of the expert count up to the GPU count (1 for a dense model);</li>
  *   <li>{@code etp}: 1, and the divisors of the GPUs per node that leave every expert-tensor-parallel rank at
  *       least {@value #MIN_ETP_COLUMNS} columns of an expert's FFN (narrower GEMMs only lose efficiency);</li>
- *   <li>{@code microBatch}: 1, 2, 4;</li>
+ *   <li>{@code microBatch}: 1, 2, 4, 8 sequences, as long as a micro-batch holds at most
+ *       {@value #MAX_MICRO_BATCH_TOKENS} tokens (always 1);</li>
  *   <li>{@code recompute}: none, selective, full; {@code dispatcher}: all-to-all, all-gather, DeepEP and
  *       {@code a2aOverlap}: off, on (MoE models only; a dense model keeps the scenario's).</li>
  * </ul>
@@ -63,6 +65,8 @@ public final class SearchSpace {
     public static final int MIN_CP_TOKENS = 4096;
     /** Fewest expert-FFN columns an expert-tensor-parallel rank keeps in the default {@code etp} candidates. */
     public static final int MIN_ETP_COLUMNS = 1024;
+    /** Most tokens of a micro-batch in the default {@code microBatch} candidates. */
+    public static final int MAX_MICRO_BATCH_TOKENS = 8192;
     /** Most combinations a space may have (they are all checked once when it is built). */
     public static final long MAX_COMBINATIONS = 50_000_000L;
 
@@ -270,6 +274,39 @@ public final class SearchSpace {
         return validIndices;
     }
 
+    /**
+     * Position in {@link #validLayouts()} of the valid layout nearest to the given value indices: the smallest
+     * sum over dimensions of {@code |i−j|} (ordered dimensions) or 0/1 (categorical ones), ties to the first in
+     * canonical order.
+     *
+     * @param fixedDimension a dimension whose value must be kept ({@link Dimension#ordinal()}), or −1
+     * @return the position, or −1 when no valid layout has that dimension's value
+     */
+    int nearestValid(int[] indices, int fixedDimension) {
+        Dimension[] dims = Dimension.values();
+        int best = -1;
+        int bestDistance = Integer.MAX_VALUE;
+        for (int v = 0; v < validIndices.length; v++) {
+            int[] cand = validIndices[v];
+            if (fixedDimension >= 0 && cand[fixedDimension] != indices[fixedDimension]) {
+                continue;
+            }
+            int dist = 0;
+            for (int d = 0; d < indices.length && dist < bestDistance; d++) {
+                int delta = Math.abs(cand[d] - indices[d]);
+                dist += dims[d].ordered() ? delta : (delta == 0 ? 0 : 1);
+            }
+            if (dist < bestDistance) {
+                bestDistance = dist;
+                best = v;
+                if (dist == 0) {
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
     /** One line per dimension with its candidates, and the counts. */
     @Override
     public String toString() {
@@ -321,7 +358,8 @@ public final class SearchSpace {
             ep = with(moe ? divisors(m.moe().experts(), v -> v <= gpus) : List.of(1), own.ep());
             etp = with(moe ? divisors(perNode, v -> v == 1 || m.moe().expertFfn() / v >= MIN_ETP_COLUMNS)
                     : List.of(1), own.etp());
-            microBatch = with(List.of(1, 2, 4), own.microBatch());
+            microBatch = with(List.of(1, 2, 4, 8).stream()
+                    .filter(v -> v == 1 || (long) v * seqLen <= MAX_MICRO_BATCH_TOKENS).toList(), own.microBatch());
             recompute = List.of(Recompute.values());
             dispatchers = moe ? List.of(Dispatcher.values()) : List.of(own.dispatcher());
             a2aOverlap = moe ? List.of(false, true) : List.of(own.a2aOverlap());
