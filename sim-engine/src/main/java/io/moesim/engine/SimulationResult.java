@@ -109,8 +109,8 @@ public final class SimulationResult {
         int size = 0;
         for (int k = from; k < to; k++) {
             int i = order[k];
-            Task task = graph.task(spanTask[i]);
-            if (spanEnd[i] <= spanStart[i] || task.communication != communication || task.category.isHost()) {
+            int t = spanTask[i];
+            if (spanEnd[i] <= spanStart[i] || graph.isCommunication[t] != communication || graph.isHost[t]) {
                 continue;
             }
             if (size > 0 && spanStart[i] <= out[size - 1]) {
@@ -212,6 +212,26 @@ public final class SimulationResult {
     /** Number of spans. */
     public int spanCount() {
         return spanCount;
+    }
+
+    /** GPU of span {@code i} (no allocation, for loops over many spans). */
+    public int spanGpu(int i) {
+        return spanGpu[i];
+    }
+
+    /** Stream of span {@code i}. */
+    public int spanStream(int i) {
+        return spanStream[i];
+    }
+
+    /** Category of span {@code i}'s task. */
+    public Category spanCategory(int i) {
+        return graph.task(spanTask[i]).category;
+    }
+
+    /** Duration of span {@code i}, ns. */
+    public long spanDurationNs(int i) {
+        return spanEnd[i] - spanStart[i];
     }
 
     /** One span. */

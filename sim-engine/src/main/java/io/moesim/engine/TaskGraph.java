@@ -44,6 +44,8 @@ public final class TaskGraph {
     final int[] participantStart;
     final int[] participantQueues;
     final boolean[] isCommunication;
+    /** Whether task t is host (CPU) work: neither compute nor communication in the metrics. */
+    final boolean[] isHost;
     final long[] work;
 
     private TaskGraph(Topology topology, Task[] tasks, int streamsPerGpu) {
@@ -54,6 +56,7 @@ public final class TaskGraph {
         firstQueue = new int[n];
         participants = new int[n];
         isCommunication = new boolean[n];
+        isHost = new boolean[n];
         work = new long[n];
         participantStart = new int[n + 1];
         for (Task task : tasks) {
@@ -67,6 +70,7 @@ public final class TaskGraph {
             firstQueue[task.id] = task.gpus[0] * streamsPerGpu + task.streams[0];
             participants[task.id] = task.gpus.length;
             isCommunication[task.id] = task.communication;
+            isHost[task.id] = task.category.isHost();
             work[task.id] = task.workNs;
         }
         initialPending = new int[n];
@@ -317,7 +321,14 @@ public final class TaskGraph {
             this.builder = builder;
             this.name = name;
             this.category = category;
-            this.loadByLink = new double[builder.topology.linkCount()];
+        }
+
+        /** The per-link loads, allocated on the first flow (latency-only tasks never need them). */
+        private double[] loads() {
+            if (loadByLink == null) {
+                loadByLink = new double[builder.topology.linkCount()];
+            }
+            return loadByLink;
         }
 
         /** Adds a participant: the communication occupies {@code stream} on {@code gpu}. Repeats are ignored. */
@@ -340,8 +351,9 @@ public final class TaskGraph {
             if (bytes < 0) {
                 throw new IllegalArgumentException("bytes must not be negative, got " + bytes);
             }
+            double[] byLink = loads();
             for (int link : builder.topology.path(src, dst)) {
-                loadByLink[link] += bytes;
+                byLink[link] += bytes;
             }
             flowBytes += src == dst ? 0 : bytes;
             return this;
@@ -352,7 +364,7 @@ public final class TaskGraph {
             if (bytes < 0) {
                 throw new IllegalArgumentException("bytes must not be negative, got " + bytes);
             }
-            loadByLink[link] += bytes;
+            loads()[link] += bytes;
             return this;
         }
 
@@ -394,22 +406,34 @@ public final class TaskGraph {
                 throw new IllegalArgumentException("communication task '" + name + "' has no participants");
             }
             int[] depsChecked = builder.checkDeps(deps);
+            double[] byLink = loadByLink == null ? NO_DOUBLES : loadByLink;
             int count = 0;
-            for (double l : loadByLink) {
+            for (double l : byLink) {
                 count += l > 0 ? 1 : 0;
             }
-            int[] links = new int[count];
-            double[] loads = new double[count];
+            int[] links = count == 0 ? NO_INTS : new int[count];
+            double[] loads = count == 0 ? NO_DOUBLES : new double[count];
             int i = 0;
-            for (int l = 0; l < loadByLink.length; l++) {
-                if (loadByLink[l] > 0) {
+            for (int l = 0; l < byLink.length; l++) {
+                if (byLink[l] > 0) {
                     links[i] = l;
-                    loads[i++] = loadByLink[l];
+                    loads[i++] = byLink[l];
                 }
             }
-            participants.sort((a, b) -> Integer.compare(a[0], b[0]));
-            int[] gpus = participants.stream().mapToInt(p -> p[0]).toArray();
-            int[] streams = participants.stream().mapToInt(p -> p[1]).toArray();
+            int[] gpus;
+            int[] streams;
+            if (participants.size() == 1) {
+                gpus = builder.single(participants.get(0)[0]);
+                streams = builder.single(participants.get(0)[1]);
+            } else {
+                participants.sort((a, b) -> Integer.compare(a[0], b[0]));
+                gpus = new int[participants.size()];
+                streams = new int[participants.size()];
+                for (int k = 0; k < gpus.length; k++) {
+                    gpus[k] = participants.get(k)[0];
+                    streams[k] = participants.get(k)[1];
+                }
+            }
             int id = builder.add(new Task(builder.size(), name, category, true, gpus, streams, 0, 0, latencyNs, smsHeld,
                     capBytesPerNs, bytes >= 0 ? bytes : flowBytes, links, loads, depsChecked));
             loadByLink = null;

@@ -1353,9 +1353,11 @@ public final class TrainingStepWorkload {
                 }
             }
             for (int i = 0; i < sim.spanCount(); i++) {
-                io.moesim.engine.Span span = sim.span(i);
-                if (span.gpu() == busiest && span.stream() == 0 && span.category().isCommunication()) {
-                    byKind.merge(span.category().id(), span.durationNs() / 1e9, Double::sum);
+                if (sim.spanGpu(i) == busiest && sim.spanStream(i) == 0) {
+                    Category c = sim.spanCategory(i);
+                    if (c.isCommunication()) {
+                        byKind.merge(c.id(), sim.spanDurationNs(i) / 1e9, Double::sum);
+                    }
                 }
             }
             return new TrainingStepResult(step, tokensPerStep / step / gpus, tflops, peak == 0 ? 0 : tflops / peak,
