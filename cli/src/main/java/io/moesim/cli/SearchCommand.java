@@ -65,7 +65,7 @@ final class SearchCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--budget", paramLabel = "N",
-            description = "distinct layouts the genetic algorithm may evaluate (default: 10% of the valid layouts, at least 100)")
+            description = "distinct layouts the genetic algorithm may evaluate (default: 10%% of the valid layouts, at least 100)")
     Integer budget;
 
     @Option(names = "--seed", paramLabel = "S", description = "random seed of the genetic algorithm (default: ${DEFAULT-VALUE})")
