@@ -33,7 +33,7 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@link #exhaustive()}: evaluates every valid layout — the ground truth for small spaces.</li>
  *   <li>{@link #genetic()}: a Jenetics genetic algorithm over {@link LayoutCodec} genotypes (uniform crossover,
- *       {@link LayoutMutator}, tournament selection with elitism) for 80% of the budget, then a best-first
+ *       {@link LayoutMutator}, {@link NoveltyAlterer}, tournament selection with elitism) for 80% of the budget, then a best-first
  *       neighbourhood search around the best layouts found ({@link Builder#polishShare}); at most
  *       {@code budget} distinct layouts are evaluated. Layouts that need at least the memory of a layout
  *       already found not to fit ({@link MemoryDominance}) are not evaluated.</li>
@@ -154,7 +154,8 @@ public final class LayoutSearch {
                     .offspringSelector(new TournamentSelector<>(3))
                     .survivorsSelector(new EliteSelector<IntegerGene, Double>(2))
                     .alterers(new UniformCrossover<>(crossoverProbability, 0.5),
-                            new LayoutMutator<>(codec, mutationProbability))
+                            new LayoutMutator<>(codec, mutationProbability),
+                            new NoveltyAlterer<>(codec, ev::isCached, dominance))
                     .constraint(codec.constraint())
                     .executor(Runnable::run)
                     .build();
@@ -171,14 +172,16 @@ public final class LayoutSearch {
         LayoutCodec codec = LayoutCodec.of(space);
         int planned = Math.min(budget, space.validLayouts().size());
         try (LayoutEvaluator ev = new LayoutEvaluator(space.base(), simulator, threads, progress, planned)) {
+            MemoryDominance dominance = new MemoryDominance();
             Run<Vec<double[]>> run = new Run<>(codec, ev, planned, e -> Vec.of(moeaVector(objectives, e)),
-                    Vec.of(NOT_EVALUATED, NOT_EVALUATED), new MemoryDominance());
+                    Vec.of(NOT_EVALUATED, NOT_EVALUATED), dominance);
             Engine<IntegerGene, Vec<double[]>> engine = new Engine.Builder<>(run, codec.encoding())
                     .populationSize(Math.min(populationSize, Math.max(2, planned)))
                     .offspringSelector(new TournamentSelector<>(3))
                     .survivorsSelector(UFTournamentSelector.ofVec())
                     .alterers(new UniformCrossover<>(crossoverProbability, 0.5),
-                            new LayoutMutator<>(codec, mutationProbability))
+                            new LayoutMutator<>(codec, mutationProbability),
+                            new NoveltyAlterer<>(codec, ev::isCached, dominance))
                     .constraint(codec.constraint())
                     .executor(Runnable::run)
                     .build();
@@ -424,7 +427,7 @@ public final class LayoutSearch {
         private long seed = 1;
         private int budget = 500;
         private int populationSize;
-        private double mutationProbability = 0.05;
+        private double mutationProbability = 0.1;
         private double crossoverProbability = 0.5;
         private double polishShare = 0.2;
         private SearchProgress progress = SearchProgress.NONE;
@@ -470,7 +473,7 @@ public final class LayoutSearch {
             return this;
         }
 
-        /** Probability that a gene is mutated (default 0.05). */
+        /** Probability that a gene is mutated (default 0.1). */
         public Builder mutationProbability(double p) {
             if (!(p >= 0 && p <= 1)) {
                 throw new IllegalArgumentException("mutation probability must be in [0, 1], got " + p);

@@ -39,14 +39,13 @@ class LayoutSearchTest {
         int budget = 80;
         SearchResult r = LayoutSearch.builder(space, sim).budget(budget).seed(5).threads(2).build().genetic();
         // every individual the engine asked a fitness for was counted and checked
-        assertThat(r.individuals()).isGreaterThan(budget);
+        assertThat(r.individuals()).isGreaterThanOrEqualTo(LayoutSearch.defaultPopulation(budget));
         assertThat(r.invalidIndividuals()).isZero();
         // every layout that reached the simulator passed the rules, and none twice
         assertThat(sim.invalid.get()).isZero();
         assertThat(sim.repeated.get()).isZero();
         assertThat(sim.calls.get()).isEqualTo(r.evaluations());
         assertThat(r.evaluations()).isEqualTo(budget);
-        assertThat(r.cacheHits()).isPositive();
         assertThat(r.individuals()).isGreaterThanOrEqualTo(r.cacheHits() + r.inferredMisfits());
         assertThat(r.generations()).isGreaterThan(1);
         for (Evaluation e : r.ranked()) {
