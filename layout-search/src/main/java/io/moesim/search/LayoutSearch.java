@@ -15,7 +15,6 @@ import io.jenetics.ext.moea.Vec;
 import io.jenetics.util.ISeq;
 import io.jenetics.util.RandomRegistry;
 import io.jenetics.util.Seq;
-import io.moesim.scenario.Scenario;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -516,10 +515,5 @@ public final class LayoutSearch {
         public LayoutSearch build() {
             return new LayoutSearch(this);
         }
-    }
-
-    /** The scenario with the best layout of a result (convenience for callers that print or export it). */
-    public static Scenario scenarioOf(Evaluation best, Scenario base) {
-        return best.layout().applyTo(base);
     }
 }

@@ -7,8 +7,6 @@ import io.moesim.scenario.Scenario;
 import io.moesim.scenario.ScenarioRules;
 import io.moesim.scenario.Workload;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -264,11 +262,6 @@ public final class SearchSpace {
         return i;
     }
 
-    /** The value indices of the i-th valid layout (a copy). */
-    int[] validIndices(int i) {
-        return validIndices[i].clone();
-    }
-
     /** The value indices of every valid layout, in canonical order (shared; do not modify). */
     int[][] validIndexTable() {
         return validIndices;
@@ -486,10 +479,5 @@ public final class SearchSpace {
         public SearchSpace build() {
             return new SearchSpace(this);
         }
-    }
-
-    /** The dimensions as a list (for callers that iterate). */
-    public static List<Dimension> dimensions() {
-        return Collections.unmodifiableList(Arrays.asList(Dimension.values()));
     }
 }
