@@ -53,9 +53,10 @@ import picocli.CommandLine.Spec;
  * module; see docs/search.md).
  */
 @Command(name = "search", mixinStandardHelpOptions = true,
-        description = {"Finds the fastest valid layout (tp, pp, vpp, cp, ep, etp, micro-batch, recompute, dispatcher,",
-                "all-to-all overlap) for a training-step scenario's model, cluster, batch and precision, by simulating",
-                "candidates: a genetic algorithm within --budget evaluations, or --exhaustive. With --objectives",
+        description = {"Finds the fastest valid layout (tp, pp, vpp, cp, ep, etp, micro-batch,",
+                "recompute, dispatcher, all-to-all overlap) for a training-step scenario's",
+                "model, cluster, batch and precision by simulating candidates: a genetic",
+                "algorithm within --budget evaluations, or --exhaustive. With --objectives",
                 "throughput,memory or throughput,gpus it finds the Pareto front instead."})
 final class SearchCommand implements Callable<Integer> {
     @Spec
@@ -95,9 +96,9 @@ final class SearchCommand implements Callable<Integer> {
             description = "throughput (default), throughput,memory or throughput,gpus (Pareto front, NSGA-II)")
     String objectives = "throughput";
 
-    @Option(names = "--space", paramLabel = "DIM=V1,V2", description = {"replace one dimension's candidates, e.g.",
-            "--space vpp=1,2,3,4 --space dispatcher=deepep (dimensions: nodes, tp, pp, vpp, cp, ep, etp,",
-            "microBatch, recompute, dispatcher, a2aOverlap)"})
+    @Option(names = "--space", paramLabel = "DIM=V1,V2", description = "replace one dimension's candidates, e.g. "
+            + "--space vpp=1,2,3,4 --space dispatcher=deepep (dimensions: nodes, tp, pp, vpp, cp, ep, etp, "
+            + "microBatch, recompute, dispatcher, a2aOverlap)")
     List<String> space = new ArrayList<>();
 
     @Override
