@@ -11,9 +11,7 @@ import io.moesim.profiles.HardwareProfile;
 import io.moesim.profiles.ProfileException;
 import io.moesim.profiles.cost.ProfileCostModel;
 import io.moesim.scenario.DataType;
-import io.moesim.scenario.Dispatcher;
 import io.moesim.scenario.Precision;
-import io.moesim.scenario.Recompute;
 import io.moesim.scenario.Scenario;
 import io.moesim.scenario.Workload;
 import io.moesim.search.Evaluation;
@@ -32,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -155,32 +152,10 @@ final class SearchCommand implements Callable<Integer> {
     private SearchSpace buildSpace(Scenario base, boolean varyNodes) {
         SearchSpace.Builder b = SearchSpace.builder(base);
         for (String entry : space) {
-            int eq = entry.indexOf('=');
-            if (eq <= 0 || eq == entry.length() - 1) {
-                throw new BadArgumentException("--space: expected DIM=V1,V2,… got '" + entry + "'");
-            }
-            String dim = entry.substring(0, eq).strip();
-            String[] values = entry.substring(eq + 1).split(",", -1);
             try {
-                switch (dim.toLowerCase(Locale.ROOT)) {
-                    case "nodes" -> b.nodes(ints(dim, values));
-                    case "tp" -> b.tp(ints(dim, values));
-                    case "pp" -> b.pp(ints(dim, values));
-                    case "vpp" -> b.vpp(ints(dim, values));
-                    case "cp" -> b.cp(ints(dim, values));
-                    case "ep" -> b.ep(ints(dim, values));
-                    case "etp" -> b.etp(ints(dim, values));
-                    case "microbatch", "mb" -> b.microBatch(ints(dim, values));
-                    case "recompute" -> b.recompute(Arrays.stream(values).map(v -> Recompute.fromId(v.strip()))
-                            .toArray(Recompute[]::new));
-                    case "dispatcher" -> b.dispatchers(Arrays.stream(values).map(v -> Dispatcher.fromId(v.strip()))
-                            .toArray(Dispatcher[]::new));
-                    case "a2aoverlap" -> b.a2aOverlap(Arrays.stream(values).map(v -> bool(dim, v)).toArray(Boolean[]::new));
-                    default -> throw new BadArgumentException("--space: unknown dimension '" + dim + "' (expected nodes, tp, pp, "
-                            + "vpp, cp, ep, etp, microBatch, recompute, dispatcher, a2aOverlap)");
-                }
+                b.dimension(entry);
             } catch (IllegalArgumentException e) {
-                throw new BadArgumentException("--space " + dim + ": " + e.getMessage());
+                throw new BadArgumentException("--space" + (e.getMessage().startsWith(":") ? "" : " ") + e.getMessage());
             }
         }
         b.varyNodes(varyNodes);
@@ -191,28 +166,6 @@ final class SearchCommand implements Callable<Integer> {
         }
     }
 
-    private static Integer[] ints(String dim, String[] values) {
-        Integer[] out = new Integer[values.length];
-        for (int i = 0; i < values.length; i++) {
-            try {
-                out[i] = Integer.parseInt(values[i].strip());
-            } catch (NumberFormatException e) {
-                throw new BadArgumentException("--space " + dim + ": expected whole numbers, got '" + values[i] + "'");
-            }
-            if (out[i] < 1) {
-                throw new BadArgumentException("--space " + dim + ": values must be at least 1, got " + out[i]);
-            }
-        }
-        return out;
-    }
-
-    private static Boolean bool(String dim, String v) {
-        return switch (v.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "on" -> true;
-            case "false", "off" -> false;
-            default -> throw new BadArgumentException("--space " + dim + ": expected true or false, got '" + v + "'");
-        };
-    }
 
     // ---- single objective ------------------------------------------------------------------------
 

@@ -403,6 +403,70 @@ public final class SearchSpace {
             return this;
         }
 
+        /**
+         * Replaces one dimension's candidates from text {@code DIM=V1,V2,…} (the CLI's {@code --space} and the
+         * workbench's space field): {@code nodes}, {@code tp}, {@code pp}, {@code vpp}, {@code cp}, {@code ep},
+         * {@code etp}, {@code microBatch} (or {@code mb}), {@code recompute}, {@code dispatcher},
+         * {@code a2aOverlap}.
+         *
+         * @throws IllegalArgumentException {@code "DIM: reason"} naming the dimension and the value that cannot be
+         *                                  read, or {@code ": expected DIM=…"} for an entry without a dimension
+         */
+        public Builder dimension(String entry) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) {
+                throw new IllegalArgumentException(": expected DIM=V1,V2,… got '" + entry + "'");
+            }
+            String dim = entry.substring(0, eq).strip();
+            String[] values = entry.substring(eq + 1).split(",", -1);
+            try {
+                switch (dim.toLowerCase(java.util.Locale.ROOT)) {
+                    case "nodes" -> nodes(ints(values));
+                    case "tp" -> tp(ints(values));
+                    case "pp" -> pp(ints(values));
+                    case "vpp" -> vpp(ints(values));
+                    case "cp" -> cp(ints(values));
+                    case "ep" -> ep(ints(values));
+                    case "etp" -> etp(ints(values));
+                    case "microbatch", "mb" -> microBatch(ints(values));
+                    case "recompute" -> recompute(java.util.Arrays.stream(values).map(v -> Recompute.fromId(v.strip()))
+                            .toArray(Recompute[]::new));
+                    case "dispatcher" -> dispatchers(java.util.Arrays.stream(values)
+                            .map(v -> Dispatcher.fromId(v.strip())).toArray(Dispatcher[]::new));
+                    case "a2aoverlap" -> a2aOverlap(java.util.Arrays.stream(values).map(Builder::bool)
+                            .toArray(Boolean[]::new));
+                    default -> throw new IllegalArgumentException("unknown dimension '" + dim + "' (expected nodes, tp, pp, "
+                            + "vpp, cp, ep, etp, microBatch, recompute, dispatcher, a2aOverlap)");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(dim + ": " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        private static Integer[] ints(String[] values) {
+            Integer[] out = new Integer[values.length];
+            for (int i = 0; i < values.length; i++) {
+                try {
+                    out[i] = Integer.parseInt(values[i].strip());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("expected whole numbers, got '" + values[i] + "'");
+                }
+                if (out[i] < 1) {
+                    throw new IllegalArgumentException("values must be at least 1, got " + out[i]);
+                }
+            }
+            return out;
+        }
+
+        private static Boolean bool(String v) {
+            return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "on" -> true;
+                case "false", "off" -> false;
+                default -> throw new IllegalArgumentException("expected true or false, got '" + v + "'");
+            };
+        }
+
         /** Node counts to search. */
         public Builder nodes(Integer... values) {
             nodes = List.of(values);

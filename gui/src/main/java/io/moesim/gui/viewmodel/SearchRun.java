@@ -4,9 +4,7 @@ import io.moesim.profiles.HardwareProfile;
 import io.moesim.profiles.ProfileException;
 import io.moesim.profiles.cost.ProfileCostModel;
 import io.moesim.scenario.DataType;
-import io.moesim.scenario.Dispatcher;
 import io.moesim.scenario.Precision;
-import io.moesim.scenario.Recompute;
 import io.moesim.scenario.Scenario;
 import io.moesim.search.Evaluation;
 import io.moesim.search.LayoutSearch;
@@ -15,8 +13,6 @@ import io.moesim.search.SearchResult;
 import io.moesim.search.SearchSpace;
 import io.moesim.search.TrainingSimulator;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -50,33 +46,11 @@ public final class SearchRun {
         String text = spaceText == null ? "" : spaceText.strip();
         if (!text.isEmpty()) {
             for (String entry : text.split("[;\\s]+")) {
-                int eq = entry.indexOf('=');
-                if (eq <= 0 || eq == entry.length() - 1) {
-                    throw new IllegalArgumentException("space: expected DIM=V1,V2,… got '" + entry + "'");
-                }
-                String dim = entry.substring(0, eq).strip();
-                String[] values = entry.substring(eq + 1).split(",", -1);
                 try {
-                    switch (dim.toLowerCase(Locale.ROOT)) {
-                        case "nodes" -> b.nodes(ints(dim, values));
-                        case "tp" -> b.tp(ints(dim, values));
-                        case "pp" -> b.pp(ints(dim, values));
-                        case "vpp" -> b.vpp(ints(dim, values));
-                        case "cp" -> b.cp(ints(dim, values));
-                        case "ep" -> b.ep(ints(dim, values));
-                        case "etp" -> b.etp(ints(dim, values));
-                        case "microbatch", "mb" -> b.microBatch(ints(dim, values));
-                        case "recompute" -> b.recompute(Arrays.stream(values).map(v -> Recompute.fromId(v.strip()))
-                                .toArray(Recompute[]::new));
-                        case "dispatcher" -> b.dispatchers(Arrays.stream(values).map(v -> Dispatcher.fromId(v.strip()))
-                                .toArray(Dispatcher[]::new));
-                        case "a2aoverlap" -> b.a2aOverlap(Arrays.stream(values).map(v -> bool(dim, v))
-                                .toArray(Boolean[]::new));
-                        default -> throw new IllegalArgumentException("unknown dimension '" + dim + "' (expected nodes, "
-                                + "tp, pp, vpp, cp, ep, etp, microBatch, recompute, dispatcher, a2aOverlap)");
-                    }
+                    b.dimension(entry);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("space " + dim + ": " + e.getMessage(), e);
+                    throw new IllegalArgumentException("space" + (e.getMessage().startsWith(":") ? "" : " ") + e.getMessage(),
+                            e);
                 }
             }
         }
@@ -87,28 +61,6 @@ public final class SearchRun {
         return s;
     }
 
-    private static Integer[] ints(String dim, String[] values) {
-        Integer[] out = new Integer[values.length];
-        for (int i = 0; i < values.length; i++) {
-            try {
-                out[i] = Integer.parseInt(values[i].strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected whole numbers, got '" + values[i] + "'");
-            }
-            if (out[i] < 1) {
-                throw new IllegalArgumentException("values must be at least 1, got " + out[i]);
-            }
-        }
-        return out;
-    }
-
-    private static Boolean bool(String dim, String v) {
-        return switch (v.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "on" -> true;
-            case "false", "off" -> false;
-            default -> throw new IllegalArgumentException("expected true or false, got '" + v + "'");
-        };
-    }
 
     /**
      * Searches {@code space}: every valid layout ({@code exhaustive}) or the genetic algorithm within
