@@ -1,5 +1,6 @@
 package io.moesim.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moesim.engine.SimulationResult;
 import io.moesim.io.ChromeTrace;
@@ -136,6 +137,14 @@ final class SimulateCommand implements Callable<Integer> {
             r.exposedCommByKind().forEach((k, v) -> kinds.put(k, round(v)));
             o.put("microBatches", r.microBatches()).put("loadImbalance", round(r.loadImbalance()))
                     .put("droppedTokenFraction", round(r.droppedTokenFraction()));
+            ArrayNode mean = o.putArray("loadPerEpRank");
+            for (double v : r.loadPerEpRank()) {
+                mean.add(round(v));
+            }
+            ArrayNode max = o.putArray("maxLoadPerEpRank");
+            for (double v : r.maxLoadPerEpRank()) {
+                max.add(round(v));
+            }
             out.print(Json.pretty(o));
             return;
         }
@@ -155,6 +164,14 @@ final class SimulateCommand implements Callable<Integer> {
                 + "host-bound %.2f s, pipeline bubble %.2f s; %d micro-batches; load imbalance %.2f", r.computeSeconds(),
                 r.exposedCommSeconds(), kinds, r.hostBoundSeconds(), r.pipelineBubbleSeconds(), r.microBatches(),
                 r.loadImbalance()));
+        double[] perRank = r.loadPerEpRank();
+        if (perRank.length > 1) {
+            double[] worst = r.maxLoadPerEpRank();
+            out.println(String.format(Locale.ROOT, "  expert-parallel ranks: tokens over the mean %.2f-%.2f "
+                    + "(average over MoE layers), at most %.2f in one layer",
+                    java.util.Arrays.stream(perRank).min().orElse(1), java.util.Arrays.stream(perRank).max().orElse(1),
+                    java.util.Arrays.stream(worst).max().orElse(1)));
+        }
         out.println(String.format(Locale.ROOT, "  memory: %.1f GiB per GPU on pipeline rank %d (%s the %.0f GiB of HBM)",
                 r.memory().peakGiB(), r.memory().pipelineRank(), r.memory().fits() ? "fits" : "DOES NOT FIT",
                 MemoryEstimate.gib(r.memory().hbmBytes())));

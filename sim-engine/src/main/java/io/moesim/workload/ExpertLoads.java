@@ -141,10 +141,19 @@ final class ExpertLoads {
     }
 
     /**
-     * Rows of each local expert on the busiest expert-parallel rank (times {@code etp}); replicated
-     * experts are computed on every rank for the tokens routed there, {@code 1/ep} of their load each.
+     * Where one layer's routed tokens are computed under a placement of experts onto expert-parallel ranks.
+     *
+     * @param busiestRows rows of each expert slot on the busiest rank (times {@code etp}): the grouped GEMM it runs
+     * @param rankTokens  routed tokens (token-expert pairs) computed on each expert-parallel rank, in rank order
      */
-    static long[] busiestRows(double[] counts, boolean[] hot, int ep, int local, int etp) {
+    record Placement(long[] busiestRows, double[] rankTokens) {
+    }
+
+    /**
+     * Static placement: rank {@code r} holds experts {@code r·local … (r+1)·local − 1}; replicated (hot) experts
+     * are computed on every rank for the tokens routed there, {@code 1/ep} of their load each.
+     */
+    static Placement staticPlacement(double[] counts, boolean[] hot, int ep, int local, int etp) {
         double hotShare = 0;
         int hotCount = 0;
         for (int e = 0; e < counts.length; e++) {
@@ -153,6 +162,7 @@ final class ExpertLoads {
                 hotCount++;
             }
         }
+        double[] rankTokens = new double[ep];
         int busiest = 0;
         double best = -1;
         for (int r = 0; r < ep; r++) {
@@ -160,6 +170,7 @@ final class ExpertLoads {
             for (int e = r * local; e < (r + 1) * local; e++) {
                 sum += hot[e] ? 0 : counts[e];
             }
+            rankTokens[r] = sum + hotShare;
             if (sum > best) {
                 best = sum;
                 busiest = r;
@@ -176,7 +187,7 @@ final class ExpertLoads {
                 rows[j++] = Math.round(counts[e] / ep * etp);
             }
         }
-        return rows;
+        return new Placement(rows, rankTokens);
     }
 
     /**
@@ -184,11 +195,10 @@ final class ExpertLoads {
      * on at least one rank, and each rank has {@code local + extra} expert slots. Extra replicas go greedily
      * to the expert with the most tokens per replica (at most {@code ep} replicas); replicas are then placed
      * largest first on the least-loaded rank with a free slot that does not hold that expert yet, and a
-     * replicated expert's tokens are split evenly over its replicas. Returns the rows of each slot on the
-     * busiest rank (times {@code etp}). Ties break by lower expert and rank index, so the result is
-     * deterministic.
+     * replicated expert's tokens are split evenly over its replicas. Ties break by lower expert and rank
+     * index, so the result is deterministic.
      */
-    static long[] shardedPlacementRows(double[] counts, int ep, int local, int extra, int etp) {
+    static Placement shardedPlacement(double[] counts, int ep, int local, int extra, int etp) {
         int n = counts.length;
         int[] replicas = new int[n];
         java.util.Arrays.fill(replicas, 1);
@@ -268,6 +278,6 @@ final class ExpertLoads {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = Math.round(mine.get(i) * etp);
         }
-        return rows;
+        return new Placement(rows, rankLoad);
     }
 }

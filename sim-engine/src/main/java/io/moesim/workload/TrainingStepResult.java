@@ -18,6 +18,9 @@ import io.moesim.engine.SimulationResult;
  *                               kernel (framework overhead, and the refill after device-to-host synchronisations)
  * @param microBatches           micro-batches per step per pipeline
  * @param loadImbalance          tokens of the busiest expert-parallel rank over the mean (1 = balanced), averaged over MoE layers
+ * @param loadPerEpRank          each expert-parallel rank's routed tokens over the group mean, averaged over MoE layers
+ *                               (rank order of the expert-parallel group; empty for a dense model)
+ * @param maxLoadPerEpRank       the same ratio, its largest value over the MoE layers
  * @param droppedTokenFraction   routed tokens dropped by the capacity factor (0 when dropless)
  * @param memory                 per-GPU memory on the most loaded pipeline rank
  * @param simulation             the engine run of one pipeline (one GPU per stage), for traces
@@ -26,5 +29,23 @@ public record TrainingStepResult(double stepTimeSeconds, double tokensPerSecondP
                                  double mfu, double computeSeconds, double exposedCommSeconds,
                                  java.util.Map<String, Double> exposedCommByKind,
                                  double pipelineBubbleSeconds, double hostBoundSeconds, int microBatches, double loadImbalance,
-                                 double droppedTokenFraction, MemoryEstimate memory, SimulationResult simulation) {
+                                 double[] loadPerEpRank, double[] maxLoadPerEpRank, double droppedTokenFraction,
+                                 MemoryEstimate memory, SimulationResult simulation) {
+    /** Copies the per-rank arrays, so that the result stays immutable. */
+    public TrainingStepResult {
+        loadPerEpRank = loadPerEpRank.clone();
+        maxLoadPerEpRank = maxLoadPerEpRank.clone();
+    }
+
+    /** Each expert-parallel rank's routed tokens over the mean, averaged over MoE layers (a copy). */
+    @Override
+    public double[] loadPerEpRank() {
+        return loadPerEpRank.clone();
+    }
+
+    /** Each expert-parallel rank's largest routed tokens over the mean in any MoE layer (a copy). */
+    @Override
+    public double[] maxLoadPerEpRank() {
+        return maxLoadPerEpRank.clone();
+    }
 }

@@ -130,6 +130,7 @@ public final class TrainingStepWorkload {
         private final int microBatches;
         private double imbalanceSum;
         private int moeLayerCount;
+        private final RankLoads rankLoads = new RankLoads();
         private final ExpertLoads loads;
         private final FrameworkHost host;
         /** Backward GEMMs of the output layer (set by {@link #run}). */
@@ -355,8 +356,11 @@ public final class TrainingStepWorkload {
                 }
             }
             double stayFraction = total == 0 ? 0 : hotTokens / total;
-            long[] rows = sharded ? ExpertLoads.shardedPlacementRows(counts, ep, local, knobs.rematerializeSlots(), etp)
-                    : ExpertLoads.busiestRows(counts, hot, ep, local, etp);
+            ExpertLoads.Placement placement = sharded
+                    ? ExpertLoads.shardedPlacement(counts, ep, local, knobs.rematerializeSlots(), etp)
+                    : ExpertLoads.staticPlacement(counts, hot, ep, local, etp);
+            rankLoads.add(placement.rankTokens(), total / ep);
+            long[] rows = placement.busiestRows();
             double load = 0;
             for (long r : rows) {
                 load += r;
@@ -1363,7 +1367,8 @@ public final class TrainingStepWorkload {
             return new TrainingStepResult(step, tokensPerStep / step / gpus, tflops, peak == 0 ? 0 : tflops / peak,
                     compute, exposed, java.util.Collections.unmodifiableMap(byKind),
                     Math.max(0, step - streamBusy - hostBound), hostBound, microBatches, imbalance,
-                    loads.droppedFraction(), MemoryModel.estimate(sc, hbmBytes, imbalance), sim);
+                    rankLoads.mean(), rankLoads.max(), loads.droppedFraction(),
+                    MemoryModel.estimate(sc, hbmBytes, imbalance), sim);
         }
 
         /**

@@ -143,10 +143,29 @@ class StrategyKnobsTest {
         // 4 replicas of 2, the cap of one per rank), then none is left for expert 7. Every rank ends with 4
         // tokens: one replica of expert 0 (2) and two single-token experts.
         double[] counts = {8, 1, 1, 1, 1, 1, 1, 2};
-        long[] rows = ExpertLoads.shardedPlacementRows(counts, 4, 2, 1, 1);
-        assertThat(rows).containsExactly(2, 1, 1);
-        // Without extra slots the hot expert stays on one rank: the busiest rank carries it plus a 1.
-        assertThat(ExpertLoads.shardedPlacementRows(counts, 4, 2, 0, 1)).containsExactly(8, 1);
+        ExpertLoads.Placement spread = ExpertLoads.shardedPlacement(counts, 4, 2, 1, 1);
+        assertThat(spread.busiestRows()).containsExactly(2, 1, 1);
+        assertThat(spread.rankTokens()).containsExactly(4, 4, 4, 4);
+        // Without extra slots the hot expert stays on one rank: the busiest rank carries it plus a 1. The others
+        // fill least-loaded first: experts 7 (2), 1, 2 on ranks 1-3, then 3 and 4 on ranks 2 and 3, 5 on rank 1,
+        // and 6 on the only rank with a free slot, rank 0.
+        ExpertLoads.Placement stuck = ExpertLoads.shardedPlacement(counts, 4, 2, 0, 1);
+        assertThat(stuck.busiestRows()).containsExactly(8, 1);
+        assertThat(stuck.rankTokens()).containsExactly(9, 3, 2, 2);
+    }
+
+    @Test
+    void staticPlacementCountsEachRanksTokensByHand() {
+        // 4 experts on 2 ranks: rank 0 holds experts 0 and 1 (4 + 2 tokens), rank 1 experts 2 and 3 (1 + 1).
+        double[] counts = {4, 2, 1, 1};
+        ExpertLoads.Placement plain = ExpertLoads.staticPlacement(counts, new boolean[4], 2, 2, 1);
+        assertThat(plain.rankTokens()).containsExactly(6, 2);
+        assertThat(plain.busiestRows()).containsExactly(4, 2);
+        // Replicating expert 0 splits its 4 tokens over both ranks; with expert-tensor parallelism 2 every
+        // rank computes each of its rows twice over (half the FFN each), so the rows double.
+        ExpertLoads.Placement shadowed = ExpertLoads.staticPlacement(counts, new boolean[]{true, false, false, false}, 2, 2, 2);
+        assertThat(shadowed.rankTokens()).containsExactly(4, 4);
+        assertThat(shadowed.busiestRows()).containsExactly(0, 4, 4);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.moesim.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.moesim.accounting.MegatronFlops;
 import io.moesim.engine.Category;
@@ -134,6 +135,31 @@ class TrainingStepWorkloadTest {
         assertThat(mild).isGreaterThan(balanced);
         assertThat(strongResult.stepTimeSeconds()).isGreaterThan(mild);
         assertThat(strongResult.loadImbalance()).isGreaterThan(1.5);
+    }
+
+    @Test
+    void perRankLoadsAverageToOneAndTheirMaximumBoundsTheImbalance() {
+        ParallelLayout p = layout(1, 2, 1, 8);
+        TrainingStepResult balanced = run(scenario(p, RoutingSpec.balanced(), Recompute.NONE, 32));
+        assertThat(balanced.loadPerEpRank()).hasSize(8).containsOnly(1.0);
+        assertThat(balanced.maxLoadPerEpRank()).hasSize(8).containsOnly(1.0);
+
+        TrainingStepResult skewed = run(scenario(p, new RoutingSpec(RoutingKind.ZIPF, 1.2, null, 7), Recompute.NONE, 32));
+        double[] mean = skewed.loadPerEpRank();
+        double[] max = skewed.maxLoadPerEpRank();
+        assertThat(mean).hasSize(8);
+        // Every layer's ratios average to exactly one over the group, so their means do too.
+        assertThat(java.util.Arrays.stream(mean).average().orElseThrow()).isCloseTo(1.0, within(1e-9));
+        double highest = 0;
+        for (int r = 0; r < 8; r++) {
+            assertThat(max[r]).isGreaterThanOrEqualTo(mean[r]);
+            highest = Math.max(highest, max[r]);
+        }
+        // The imbalance is the busiest rank's ratio averaged over layers: never above the largest ratio seen.
+        assertThat(highest).isGreaterThanOrEqualTo(skewed.loadImbalance()).isGreaterThan(1.5);
+        // The result hands out copies: callers cannot change it.
+        mean[0] = -1;
+        assertThat(skewed.loadPerEpRank()[0]).isNotEqualTo(-1);
     }
 
     @Test
