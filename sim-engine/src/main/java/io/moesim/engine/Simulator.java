@@ -246,17 +246,19 @@ public final class Simulator {
                 markDirty(g);
                 return;
             }
-            Task task = graph.task(t);
-            if (task.smsHeld > 0) {
-                for (int g : task.gpus) {
-                    heldSms[g] += task.smsHeld;
+            int held = graph.smsHeld[t];
+            if (held > 0) {
+                for (int i = graph.participantStart[t], end = graph.participantStart[t + 1]; i < end; i++) {
+                    int g = graph.participantQueues[i] / streams;
+                    heldSms[g] += held;
                     markDirty(g);
                 }
             }
-            if (task.latencyNs > 0) {
+            long latency = graph.latencyNs[t];
+            if (latency > 0) {
                 // A task that moves no bytes (a latency-only collective, a host task) ends with its latency:
                 // one event instead of a latency event followed by a finish at the same instant.
-                queue.push(now + task.latencyNs, task.links.length == 0 ? PHASE_FINISH : PHASE_LATENCY, t, version[t]);
+                queue.push(now + latency, graph.movesBytes[t] ? PHASE_LATENCY : PHASE_FINISH, t, version[t]);
             } else {
                 beginFlow(t);
             }
@@ -310,13 +312,17 @@ public final class Simulator {
                 }
                 advanceHead(q);
             } else {
-                Task task = graph.task(t);
-                for (int i = 0; i < task.gpus.length; i++) {
-                    spans.add(t, task.gpus[i], task.streams[i], startNs[t], now);
+                int from = graph.participantStart[t];
+                int to = graph.participantStart[t + 1];
+                for (int i = from; i < to; i++) {
+                    int q = graph.participantQueues[i];
+                    int g = q / streams;
+                    spans.add(t, g, q - g * streams, startNs[t], now);
                 }
                 if (inFlow[t]) {
                     inFlow[t] = false;
                     freeSlot(t);
+                    Task task = graph.task(t);
                     for (int i = 0; i < task.links.length; i++) {
                         int l = task.links[i];
                         linkBytes[l] += task.loads[i];
@@ -334,14 +340,16 @@ public final class Simulator {
                         }
                     }
                 }
-                if (task.smsHeld > 0) {
-                    for (int g : task.gpus) {
-                        heldSms[g] -= task.smsHeld;
+                int held = graph.smsHeld[t];
+                if (held > 0) {
+                    for (int i = from; i < to; i++) {
+                        int g = graph.participantQueues[i] / streams;
+                        heldSms[g] -= held;
                         markDirty(g);
                     }
                 }
-                for (int i = 0; i < task.gpus.length; i++) {
-                    advanceHead(task.gpus[i] * streams + task.streams[i]);
+                for (int i = from; i < to; i++) {
+                    advanceHead(graph.participantQueues[i]);
                 }
             }
             int[] deps = graph.dependents;

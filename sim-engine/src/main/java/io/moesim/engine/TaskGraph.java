@@ -47,6 +47,10 @@ public final class TaskGraph {
     /** Whether task t is host (CPU) work: neither compute nor communication in the metrics. */
     final boolean[] isHost;
     final long[] work;
+    /** A communication task's fixed latency, the SMs it holds on each participant, and whether it moves bytes. */
+    final long[] latencyNs;
+    final int[] smsHeld;
+    final boolean[] movesBytes;
 
     private TaskGraph(Topology topology, Task[] tasks, int streamsPerGpu) {
         this.topology = topology;
@@ -58,6 +62,9 @@ public final class TaskGraph {
         isCommunication = new boolean[n];
         isHost = new boolean[n];
         work = new long[n];
+        latencyNs = new long[n];
+        smsHeld = new int[n];
+        movesBytes = new boolean[n];
         participantStart = new int[n + 1];
         for (Task task : tasks) {
             participantStart[task.id + 1] = participantStart[task.id] + task.gpus.length;
@@ -72,6 +79,9 @@ public final class TaskGraph {
             isCommunication[task.id] = task.communication;
             isHost[task.id] = task.category.isHost();
             work[task.id] = task.workNs;
+            latencyNs[task.id] = task.latencyNs;
+            smsHeld[task.id] = task.smsHeld;
+            movesBytes[task.id] = task.links.length > 0;
         }
         initialPending = new int[n];
         int[] dependentCount = new int[n + 1];
