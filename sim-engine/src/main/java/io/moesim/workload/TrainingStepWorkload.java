@@ -80,10 +80,15 @@ public final class TrainingStepWorkload {
     /** Adam step traffic per parameter of the local shard: read fp32 param, grad, two moments; write param, moments, bf16 copy. */
     static final int OPTIMIZER_BYTES_PER_PARAM = 34;
     /**
-     * Streams: 0 compute (and blocking collectives), 3 gradient reduction, 4 overlapped EP exchange, and one
-     * stream per pipeline direction and side, so a stage's receives never queue behind its sends (Megatron
-     * posts them as separate, batched isend/irecv operations).
+     * Streams: 0 compute (and blocking collectives), 3 data-parallel traffic (gradient reduction; FSDP
+     * parameter all-gathers and gradient reduce-scatters), 4 overlapped EP exchange, and one stream per
+     * pipeline direction and side, so a stage's receives never queue behind its sends (Megatron posts them as
+     * separate, batched isend/irecv operations).
      */
+    static final int DP_STREAM = 3;
+    /** Names of the FSDP markers {@link Builder#sequence} places around each layer (see {@link Builder#emitSequence}). */
+    static final String FSDP_GATHER = "fsdp-allgather";
+    static final String FSDP_REDUCE = "fsdp-reducescatter";
     static final int FWD_SEND = 5;
     static final int FWD_RECV = 6;
     static final int BWD_SEND = 7;
@@ -140,6 +145,21 @@ public final class TrainingStepWorkload {
         private final Triples launched = new Triples();
         /** Launch time on each stage's host thread not yet emitted as a host task (see {@link #launch}). */
         private long[] hostCarryNs;
+        /**
+         * FSDP / ZeRO-3 ({@link #fsdpSimulated}): per layer (MTP layers included), the time of the all-gather of
+         * its parameter shards and of the reduce-scatter of its gradients; index {@code layers + mtp} is the
+         * embedding and the one after it the output head. Null when parameters are not sharded.
+         */
+        private long[] fsdpGatherNs;
+        private long[] fsdpReduceNs;
+        /** FSDP gradient reduce-scatters emitted per stage (the optimizer step waits for them). */
+        private List<List<Integer>> fsdpReduces;
+        /** A task the next GPU task of {@link #emitSequence} must also wait for (an FSDP all-gather), or −1. */
+        private int gateTask = -1;
+        /** The gate {@link #gated} consumed last, for {@link #noteGate}. */
+        private int consumedGate = -1;
+        /** (GPU task, FSDP all-gather it waited for, the GPU task before it) triples, for the exposed FSDP wait. */
+        private final Triples gates = new Triples();
 
         Builder(Scenario sc, CostModel cost) {
             this(sc, cost, true);
@@ -614,6 +634,9 @@ public final class TrainingStepWorkload {
             }
             long lossNs = memory(MemoryOp.ELEMENTWISE, tokens * (double) vocab / p.tp() * 4 * 2);
             long embedNs = memory(MemoryOp.ELEMENTWISE, spTokens * h * 2.0 * 2);
+            if (fsdpSimulated(sc)) {
+                initFsdp(mtp);
+            }
 
             CommGroup ppPlacement = ranks.placement(ranks.ppGroup(0));
             var fabric = cost.fabric();
@@ -826,11 +849,14 @@ public final class TrainingStepWorkload {
                     }
                     long rsDense = collective(Collective.REDUCE_SCATTER, ranks.dpCpGroup(st * (gpus / pp)), dense * 2,
                             CollectiveAlgorithm.AUTO, DP_COMM_SMS);
-                    if (rsDense + rsExpert > 0 && lastBwdOfChunk[vs] >= 0) {
+                    if (fsdpGatherNs == null && rsDense + rsExpert > 0 && lastBwdOfChunk[vs] >= 0) {
                         reduces.add(g.communication("grad-reducescatter", Category.DP_COMM).participant(st, 3)
                                 .latencyNs(rsDense + rsExpert).smsHeld(Math.min(DP_COMM_SMS, sms - 1))
                                 .add(lastBwdOfChunk[vs]));
                     }
+                }
+                if (fsdpReduces != null) {
+                    reduces.addAll(fsdpReduces.get(st));
                 }
                 reduces.add(lastOnStage[st]);
                 int[] deps = reduces.stream().mapToInt(Integer::intValue).toArray();
@@ -1069,30 +1095,41 @@ public final class TrainingStepWorkload {
         private List<Op> sequence(boolean bwd, int[] layers, List<List<Op>> ops, boolean first, boolean last,
                                   long embedNs, long logitsNs, double logitsFlops, long lossNs) {
             List<Op> seq = new ArrayList<>();
+            int embedding = fsdpGatherNs == null ? -1 : fsdpGatherNs.length - 2;
+            int head = embedding + 1;
             if (!bwd && first) {
+                fsdpGather(seq, embedding);
                 seq.add(hostedOp("embedding", Category.MEMORY, embedNs, 0, host.forwardNs("embedding")));
             }
             if (bwd && last) {
+                fsdpGather(seq, head);
                 seq.add(hostedOp("loss-bwd", Category.MEMORY, lossNs, 0, FrameworkHost.backwardNs(host.forwardNs("loss"))));
                 seq.add(hostedOp("logits-dgrad", Category.GEMM, logitsDgradNs, logitsFlops, host.forwardNs("logits")));
                 seq.add(hostedOp("logits-wgrad", Category.GEMM, logitsWgradNs, logitsFlops, host.forwardNs("logits")));
+                fsdpReduce(seq, head);
             }
             if (!bwd) {
                 for (int l : layers) {
+                    fsdpGather(seq, l);
                     seq.addAll(ops.get(l));
                 }
             } else {
                 for (int i = layers.length - 1; i >= 0; i--) {
+                    fsdpGather(seq, layers[i]);
                     seq.addAll(ops.get(layers[i]));
+                    fsdpReduce(seq, layers[i]);
                 }
             }
             if (!bwd && last) {
+                fsdpGather(seq, head);
                 seq.add(hostedOp("logits", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("logits")));
                 seq.add(hostedOp("loss", Category.MEMORY, lossNs, 0, host.forwardNs("loss")));
             }
             if (bwd && first) {
+                fsdpGather(seq, embedding);
                 seq.add(hostedOp("embedding-bwd", Category.MEMORY, embedNs * 2, 0,
                         FrameworkHost.backwardNs(host.forwardNs("embedding"))));
+                fsdpReduce(seq, embedding);
             }
             return seq;
         }
@@ -1110,7 +1147,35 @@ public final class TrainingStepWorkload {
             Category pendingCat = null;
             String pendingName = null;
             String prefix = (bwd ? "bwd " : "fwd ") + "mb" + mb + " ";
+            // FSDP: an all-gather may start once the layer before the previous one is done (one layer of
+            // prefetch); a reduce-scatter is queued behind the next all-gather, so that the prefetch is not
+            // held up by the previous layer's gradients on the shared stream.
+            int anchor = -1;
+            int deferredReduceAfter = -1;
+            long deferredReduceNs = 0;
             for (Op o : seq) {
+                boolean gather = o.name().equals(FSDP_GATHER);
+                if (gather || o.name().equals(FSDP_REDUCE)) {
+                    if (pendingCat != null) {
+                        prev = addCompute(g, st, pendingName, pendingCat, pendingNs, pendingFlops, pendingHostNs, prev, initial);
+                        pendingCat = null;
+                        pendingNs = 0;
+                        pendingHostNs = 0;
+                        pendingFlops = 0;
+                    }
+                    if (gather) {
+                        gateTask = dpTask(g, st, FSDP_GATHER, o.ns(), anchor >= 0 ? new int[]{anchor} : new int[0]);
+                        anchor = prev;
+                        if (deferredReduceAfter >= 0) {
+                            fsdpReduces.get(st).add(dpTask(g, st, FSDP_REDUCE, deferredReduceNs, new int[]{deferredReduceAfter}));
+                            deferredReduceAfter = -1;
+                        }
+                    } else if (prev >= 0) {
+                        deferredReduceAfter = prev;
+                        deferredReduceNs = o.ns();
+                    }
+                    continue;
+                }
                 if (o.comm()) {
                     if (pendingCat != null) {
                         prev = addCompute(g, st, pendingName, pendingCat, pendingNs, pendingFlops, pendingHostNs, prev, initial);
@@ -1120,11 +1185,12 @@ public final class TrainingStepWorkload {
                         pendingFlops = 0;
                     }
                     if (o.ns() > 0 || o.hostNs() > 0 || o.sync()) {
-                        int[] before = prev >= 0 ? new int[]{prev} : initial;
+                        int[] before = gated(prev >= 0 ? new int[]{prev} : initial);
                         int hostTask = launch(g, st, prefix + o.name(), o.hostNs(), o.sync(), before);
                         int task = g.communication(o.name(), o.category()).participant(st, 0).latencyNs(o.ns())
                                 .add(deps(before, hostTask));
                         noteLaunch(task, hostTask, prev);
+                        noteGate(task, prev);
                         prev = task;
                     }
                 } else {
@@ -1140,12 +1206,121 @@ public final class TrainingStepWorkload {
                     pendingFlops += o.flops();
                 }
             }
-            if (pendingCat != null || prev < 0) {
+            if (pendingCat != null || prev < 0 || gateTask >= 0) {
                 prev = addCompute(g, st, pendingName == null ? "empty" : pendingName,
                         pendingCat == null ? Category.MEMORY : pendingCat, pendingNs, pendingFlops, pendingHostNs, prev,
                         initial);
             }
+            if (deferredReduceAfter >= 0) {
+                fsdpReduces.get(st).add(dpTask(g, st, FSDP_REDUCE, deferredReduceNs, new int[]{deferredReduceAfter}));
+            }
             return prev;
+        }
+
+        /** A data-parallel collective on the stage's DP stream, holding NCCL's SMs. */
+        private int dpTask(TaskGraph.Builder g, int st, String name, long ns, int[] deps) {
+            return g.communication(name, Category.DP_COMM).participant(st, DP_STREAM).latencyNs(ns)
+                    .smsHeld(Math.min(DP_COMM_SMS, sms - 1)).add(deps);
+        }
+
+        /** {@code before} plus the pending FSDP gate, which it consumes. */
+        private int[] gated(int[] before) {
+            if (gateTask < 0) {
+                return before;
+            }
+            int[] out = java.util.Arrays.copyOf(before, before.length + 1);
+            out[before.length] = gateTask;
+            consumedGate = gateTask;
+            gateTask = -1;
+            return out;
+        }
+
+        /** Records that {@code gpuTask} (after {@code before} on the stream) waited for the gate just consumed. */
+        private void noteGate(int gpuTask, int before) {
+            if (consumedGate >= 0 && before >= 0) {
+                gates.add(gpuTask, consumedGate, before);
+            }
+            consumedGate = -1;
+        }
+
+        /** Idle time of {@code stage}'s compute stream that ended when an FSDP all-gather finished. */
+        private long fsdpWaitNs(SimulationResult sim, int stage) {
+            long idle = 0;
+            for (int i = 0; i < gates.size(); i++) {
+                int task = gates.get(i, 0);
+                if (sim.graph().gpu(task) != stage) {
+                    continue;
+                }
+                long start = sim.startNs(task);
+                long ready = sim.endNs(gates.get(i, 2));
+                if (start > ready && start == sim.endNs(gates.get(i, 1))) {
+                    idle += start - ready;
+                }
+            }
+            return idle;
+        }
+
+        /**
+         * Whether FSDP / ZeRO-3 parameter traffic is simulated: sharded parameters, outside DualPipe, the 1F1B
+         * A2A overlap and Hecate's expert sharding (whose schedules emit their own op pairs).
+         */
+        static boolean fsdpSimulated(Scenario sc) {
+            ParallelLayout p = sc.parallel();
+            return (p.fsdp() || p.zeroStage() >= 3) && !sc.strategy().name().equals("dualpipe")
+                    && !(sc.strategy().a2aOverlap() && sc.model().isMoe())
+                    && !sc.strategy().knobs().fullyShardedExperts();
+        }
+
+        /**
+         * FSDP (Megatron-FSDP's optim_grads_params, ZeRO-3): every layer's parameters live sharded over the
+         * data-parallel ranks (attention and shared weights over DP×CP, routed experts over the expert-data-
+         * parallel group), so each micro-batch all-gathers a layer's BF16 parameters before its forward and
+         * again before its backward, and reduce-scatters its BF16 gradients after the backward. The
+         * embedding and the output head are sharded the same way.
+         */
+        private void initFsdp(int mtp) {
+            ParameterCounts params = ParameterAccounting.of(model);
+            int moeLayers = Math.max(1, model.moeLayers());
+            double attnPerLayer = (params.attentionParams() + params.normParams()) / (double) model.layers();
+            double densePerLayer = model.denseLayers() == 0 ? 0 : params.denseFfnParams() / (double) model.denseLayers();
+            double expertPerLayer = params.routedExpertParams() / (double) moeLayers;
+            double sharedPerLayer = (params.sharedExpertParams() + params.routerParams()) / (double) moeLayers;
+            int[] dense = ranks.dpCpGroup(0);
+            int[] experts = ranks.edpGroup(0);
+            int n = model.layers() + mtp;
+            fsdpGatherNs = new long[n + 2];
+            fsdpReduceNs = new long[n + 2];
+            for (int l = 0; l < n; l++) {
+                boolean moeLayer = l >= model.layers() ? model.mtpLayersAreMoe() : model.isMoeLayer(l);
+                double denseBytes = (attnPerLayer + (moeLayer ? sharedPerLayer : densePerLayer)) / p.tp() * 2;
+                double expertBytes = moeLayer ? expertPerLayer / ((double) p.ep() * p.etp()) * 2 : 0;
+                fsdpGatherNs[l] = collective(Collective.ALL_GATHER, dense, denseBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS)
+                        + collective(Collective.ALL_GATHER, experts, expertBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+                fsdpReduceNs[l] = collective(Collective.REDUCE_SCATTER, dense, denseBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS)
+                        + collective(Collective.REDUCE_SCATTER, experts, expertBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+            }
+            double embedBytes = params.embeddingParams() / p.tp() * 2;
+            double headBytes = params.outputHeadParams() / p.tp() * 2;
+            fsdpGatherNs[n] = collective(Collective.ALL_GATHER, dense, embedBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+            fsdpReduceNs[n] = collective(Collective.REDUCE_SCATTER, dense, embedBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+            fsdpGatherNs[n + 1] = collective(Collective.ALL_GATHER, dense, headBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+            fsdpReduceNs[n + 1] = collective(Collective.REDUCE_SCATTER, dense, headBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+            fsdpReduces = new ArrayList<>();
+            for (int st = 0; st < p.pp(); st++) {
+                fsdpReduces.add(new ArrayList<>());
+            }
+        }
+
+        private void fsdpGather(List<Op> seq, int index) {
+            if (fsdpGatherNs != null && fsdpGatherNs[index] > 0) {
+                seq.add(new Op(FSDP_GATHER, Category.DP_COMM, fsdpGatherNs[index], 0, true));
+            }
+        }
+
+        private void fsdpReduce(List<Op> seq, int index) {
+            if (fsdpReduceNs != null && fsdpReduceNs[index] > 0) {
+                seq.add(new Op(FSDP_REDUCE, Category.DP_COMM, fsdpReduceNs[index], 0, true));
+            }
         }
 
         /**
@@ -1189,10 +1364,11 @@ public final class TrainingStepWorkload {
 
         private int addCompute(TaskGraph.Builder g, int st, String name, Category cat, long ns, double flops, long hostNs,
                                int prev, int[] initial) {
-            int[] before = prev >= 0 ? new int[]{prev} : initial;
+            int[] before = gated(prev >= 0 ? new int[]{prev} : initial);
             int hostTask = launch(g, st, name, hostNs, false, before);
             int task = g.compute(st, 0, name, cat, ns, flops, deps(before, hostTask));
             noteLaunch(task, hostTask, prev);
+            noteGate(task, prev);
             return task;
         }
 
@@ -1349,6 +1525,9 @@ public final class TrainingStepWorkload {
             double streamBusy = sim.streamBusyNs(busiest, 0) / 1e9;
             double exposed = Math.max(0, streamBusy - compute);
             double hostBound = hostBoundNs(sim, busiest) / 1e9;
+            // Waiting for an FSDP all-gather is exposed data-parallel communication, not pipeline bubble.
+            double fsdpWait = fsdpWaitNs(sim, busiest) / 1e9;
+            exposed += fsdpWait;
             double imbalance = moeLayerCount == 0 ? 1 : imbalanceSum / moeLayerCount;
             java.util.Map<String, Double> byKind = new java.util.LinkedHashMap<>();
             for (Category c : Category.values()) {
@@ -1364,9 +1543,10 @@ public final class TrainingStepWorkload {
                     }
                 }
             }
+            byKind.merge(Category.DP_COMM.id(), fsdpWait, Double::sum);
             return new TrainingStepResult(step, tokensPerStep / step / gpus, tflops, peak == 0 ? 0 : tflops / peak,
                     compute, exposed, java.util.Collections.unmodifiableMap(byKind),
-                    Math.max(0, step - streamBusy - hostBound), hostBound, microBatches, imbalance,
+                    Math.max(0, step - streamBusy - hostBound - fsdpWait), hostBound, microBatches, imbalance,
                     rankLoads.mean(), rankLoads.max(), loads.droppedFraction(),
                     MemoryModel.estimate(sc, hbmBytes, imbalance), sim);
         }
@@ -1447,8 +1627,9 @@ public final class TrainingStepWorkload {
             out.add("strategy '" + sc.strategy().name() + "': its distinguishing mechanism is not modelled yet"
                     + "; the rest is simulated as Megatron-Core");
         }
-        if (sc.parallel().fsdp() || sc.parallel().zeroStage() >= 3) {
-            out.add("FSDP / ZeRO-3 parameter all-gathers are not simulated (memory sharding is)");
+        if ((sc.parallel().fsdp() || sc.parallel().zeroStage() >= 3) && !Builder.fsdpSimulated(sc)) {
+            out.add("FSDP / ZeRO-3 parameter all-gathers are not simulated with DualPipe, the 1F1B A2A overlap or "
+                    + "fully sharded experts (memory sharding is)");
         }
         return out;
     }

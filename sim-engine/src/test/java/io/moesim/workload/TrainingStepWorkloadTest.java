@@ -138,6 +138,57 @@ class TrainingStepWorkloadTest {
     }
 
     @Test
+    void fsdpGathersEveryLayerBeforeItsForwardAndBackwardAndReduceScattersItsGradients() {
+        // Qwen3-30B-A3B (48 layers) on 32 GPUs, tp 2, pp 1, ep 8, FSDP: dp 16, global batch 32 -> 2 micro-batches.
+        ParallelLayout sharded = new ParallelLayout(2, 1, 1, 1, 8, 1, true, 3);
+        ParallelLayout replicated = new ParallelLayout(2, 1, 1, 1, 8, 1, false, 1);
+        TrainingStepResult fsdp = run(scenario(sharded, RoutingSpec.balanced(), Recompute.NONE, 32));
+        TrainingStepResult zero1 = run(scenario(replicated, RoutingSpec.balanced(), Recompute.NONE, 32));
+        assertThat(fsdp.microBatches()).isEqualTo(2);
+        List<Span> spans = fsdp.simulation().spans();
+        // Per micro-batch: the embedding, 48 layers and the output head, gathered for the forward and again
+        // for the backward; their gradients reduce-scattered once.
+        assertThat(spans.stream().filter(sp -> sp.name().equals(TrainingStepWorkload.FSDP_GATHER)).count())
+                .isEqualTo(2 * 2 * 50);
+        assertThat(spans.stream().filter(sp -> sp.name().equals(TrainingStepWorkload.FSDP_REDUCE)).count())
+                .isEqualTo(2 * 50);
+        assertThat(spans.stream().filter(sp -> sp.name().equals("grad-reducescatter")).count()).isZero();
+        assertThat(spans.stream().filter(sp -> sp.name().startsWith("fsdp-"))
+                .allMatch(sp -> sp.stream() == TrainingStepWorkload.DP_STREAM)).isTrue();
+        // The replicated layout reduces its gradients once per step and gathers nothing.
+        assertThat(zero1.simulation().spans().stream().filter(sp -> sp.name().startsWith("fsdp-")).count()).isZero();
+        assertThat(zero1.simulation().spans().stream().filter(sp -> sp.name().equals("grad-reducescatter")).count())
+                .isEqualTo(1);
+        // Sharding parameters adds traffic to every micro-batch: the data-parallel stream carries more. (The step
+        // itself need not be slower: the replicated layout reduces all gradients after the last backward, while
+        // FSDP reduce-scatters each layer's as soon as its backward ends.)
+        assertThat(dpStreamNs(fsdp)).isGreaterThan(2 * dpStreamNs(zero1));
+        assertThat(fsdp.exposedCommByKind().get(Category.DP_COMM.id())).isGreaterThanOrEqualTo(0.0);
+        assertThat(fsdp.pipelineBubbleSeconds()).isGreaterThanOrEqualTo(0.0);
+        assertThat(TrainingStepWorkload.limitations(scenario(sharded, RoutingSpec.balanced(), Recompute.NONE, 32)))
+                .noneMatch(line -> line.contains("FSDP"));
+    }
+
+    private static long dpStreamNs(TrainingStepResult r) {
+        return r.simulation().spans().stream().filter(sp -> sp.stream() == TrainingStepWorkload.DP_STREAM)
+                .mapToLong(sp -> sp.endNs() - sp.startNs()).sum();
+    }
+
+    @Test
+    void fsdpAllGatherIsPrefetchedOneLayerAhead() {
+        ParallelLayout sharded = new ParallelLayout(2, 1, 1, 1, 8, 1, true, 3);
+        TrainingStepResult fsdp = run(scenario(sharded, RoutingSpec.balanced(), Recompute.NONE, 32));
+        List<Span> gathers = fsdp.simulation().spans().stream()
+                .filter(sp -> sp.name().equals(TrainingStepWorkload.FSDP_GATHER)).toList();
+        List<Span> compute = fsdp.simulation().spans().stream()
+                .filter(sp -> sp.stream() == 0 && sp.endNs() > sp.startNs()).toList();
+        // Some all-gather runs while the compute stream is busy (prefetch), not only in its idle gaps.
+        long overlapped = gathers.stream().filter(gather -> compute.stream().anyMatch(c ->
+                c.startNs() < gather.endNs() && gather.startNs() < c.endNs())).count();
+        assertThat(overlapped).isGreaterThan(gathers.size() / 2);
+    }
+
+    @Test
     void perRankLoadsAverageToOneAndTheirMaximumBoundsTheImbalance() {
         ParallelLayout p = layout(1, 2, 1, 8);
         TrainingStepResult balanced = run(scenario(p, RoutingSpec.balanced(), Recompute.NONE, 32));
