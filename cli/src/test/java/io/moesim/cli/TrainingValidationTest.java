@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>This is a regression guard, not the issue's bar. The issue asks for a median error ≤ 12%, no
  * case worse than 20%, and the published layout order. The model does not meet that: the median is
- * 13.2% and the worst −41.3% (TP4 without recompute), every Qwen3 layout but FSDP predicted fast (see
+ * 13.2% and the worst −39.4% (TP4 without recompute), every Qwen3 layout but FSDP predicted fast (see
  * docs/training-step.md). The median was 9.9% until the DeepEP SM throughput was re-derived consistently
  * with the model's own byte accounting (18.5 instead of 10.5 GB/s per SM), which made intra-node DeepEP
  * NVLink-bound and every EP8 case faster. The test fails if accuracy gets worse than today's.
@@ -43,7 +43,7 @@ class TrainingValidationTest {
         assertThat(errors).hasSize(9);
         errors.sort(Double::compare);
         assertThat(errors.get(4)).as("median relative error (today 13.2%)").isLessThanOrEqualTo(0.14);
-        assertThat(errors.get(8)).as("worst relative error (today 41.3%)").isLessThanOrEqualTo(0.43);
+        assertThat(errors.get(8)).as("worst relative error (today 39.4%)").isLessThanOrEqualTo(0.41);
     }
 
     @Test

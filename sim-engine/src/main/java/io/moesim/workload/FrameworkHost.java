@@ -15,9 +15,10 @@ import io.moesim.model.ModelSpec;
  * PyTorch; kernel-level micro-benchmark evidence, not an end-to-end figure): over the compute phases of its
  * four MoE layers ({@code attn} and {@code mlp} forward, backward and weight-gradient annotations) the CPU
  * spent 39.6 ms launching 943 kernels, {@value #NS_PER_LAUNCH} ns of CPU time per Python-launched kernel.
- * Kernels launched in a C++ loop (one cuBLAS GEMM per local expert in Transformer Engine's
- * {@code GroupedLinear}) cost the {@code cudaLaunchKernel} median of the same trace, {@value #NS_PER_CPP_LAUNCH}
- * ns. Backward launches {@link #BACKWARD_FACTOR} times the kernels of a non-GEMM forward op (the trace's
+ * Kernels launched in a loop over local experts (one cuBLAS GEMM per local expert in Transformer Engine's
+ * {@code GroupedLinear}) cost the median interval between consecutive launches of the trace's own per-expert
+ * weight-gradient GEMM loops ({@code fp8_dptp128c_acc} kernels: 52 intervals inside 8 loops, 5–9 µs typical),
+ * {@value #NS_PER_CPP_LAUNCH} ns; the bare {@code cudaLaunchKernel} call is 2–3 µs of that. Backward launches {@link #BACKWARD_FACTOR} times the kernels of a non-GEMM forward op (the trace's
  * attention block: 106 backward and weight-gradient launches against 69 forward launches); a GEMM's
  * backward is its two GEMMs, data and weight gradient.
  *
@@ -38,8 +39,8 @@ import io.moesim.model.ModelSpec;
 final class FrameworkHost {
     /** CPU time per kernel launched from Python (DeepSeek-V3 trace, see above). */
     static final long NS_PER_LAUNCH = 42_000;
-    /** CPU time per kernel launched in a C++ loop ({@code cudaLaunchKernel} median of the trace). */
-    static final long NS_PER_CPP_LAUNCH = 3_000;
+    /** CPU time per kernel launched in a loop over experts (median launch interval of the trace's per-expert GEMM loops). */
+    static final long NS_PER_CPP_LAUNCH = 7_000;
     /** Backward launches over forward launches of a non-GEMM op (the trace's attention block: 106 / 69). */
     static final double BACKWARD_FACTOR = 1.5;
 
