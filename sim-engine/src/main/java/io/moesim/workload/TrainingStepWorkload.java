@@ -1135,9 +1135,9 @@ public final class TrainingStepWorkload {
         }
 
         /**
-         * Emits one op sequence on the compute stream; returns its last task. Consecutive compute ops merge
-         * into one task (fewer events); communication stays separate. Each task waits for the host task that
-         * launches it ({@link #launch}).
+         * Emits one op sequence on the compute stream; returns its last task. Consecutive compute ops of one
+         * category merge into one task (fewer events; spans keep their category); communication stays separate.
+         * Each task waits for the host task that launches it ({@link #launch}).
          */
         private int emitSequence(TaskGraph.Builder g, int st, List<Op> seq, int[] initial, boolean bwd, int mb) {
             int prev = -1;
@@ -1194,12 +1194,17 @@ public final class TrainingStepWorkload {
                         prev = task;
                     }
                 } else {
+                    if (pendingCat != null && o.category() != pendingCat) {
+                        // A new category starts a new task, so that spans keep their op's category.
+                        prev = addCompute(g, st, pendingName, pendingCat, pendingNs, pendingFlops, pendingHostNs, prev, initial);
+                        pendingCat = null;
+                        pendingNs = 0;
+                        pendingHostNs = 0;
+                        pendingFlops = 0;
+                    }
                     if (pendingCat == null) {
                         pendingCat = o.category();
                         pendingName = prefix + o.name();
-                    }
-                    if (o.category() == Category.GEMM) {
-                        pendingCat = Category.GEMM;
                     }
                     pendingNs += o.ns();
                     pendingHostNs += o.hostNs();
@@ -1422,7 +1427,7 @@ public final class TrainingStepWorkload {
             return prev;
         }
 
-        /** Splits a sequence after every expert-parallel op (merging runs of compute ops). */
+        /** Splits a sequence after every expert-parallel op (merging runs of compute ops of one category). */
         private static List<List<Op>> segments(List<Op> seq) {
             List<List<Op>> out = new ArrayList<>();
             List<Op> cur = new ArrayList<>();
@@ -1433,12 +1438,16 @@ public final class TrainingStepWorkload {
             String name = null;
             for (Op o : seq) {
                 if (!o.comm()) {
+                    if (cat != null && o.category() != cat) {
+                        cur.add(new Op(name, cat, ns, flops, false, hostNs, false));
+                        cat = null;
+                        ns = 0;
+                        hostNs = 0;
+                        flops = 0;
+                    }
                     if (cat == null) {
                         cat = o.category();
                         name = o.name();
-                    }
-                    if (o.category() == Category.GEMM) {
-                        cat = Category.GEMM;
                     }
                     ns += o.ns();
                     hostNs += o.hostNs();
