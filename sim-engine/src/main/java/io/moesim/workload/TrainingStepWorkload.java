@@ -89,6 +89,20 @@ public final class TrainingStepWorkload {
     /** Names of the FSDP markers {@link Builder#sequence} places around each layer (see {@link Builder#emitSequence}). */
     static final String FSDP_GATHER = "fsdp-allgather";
     static final String FSDP_REDUCE = "fsdp-reducescatter";
+    /** Name of the data-parallel gradient reduce-scatter (per layer in the last micro-batch, or per chunk). */
+    static final String GRAD_REDUCE = "grad-reducescatter";
+    /**
+     * Bytes per gradient element in the distributed optimizer's data-parallel reduction: Megatron-LM reduces
+     * BF16 training's gradients in FP32 unless {@code --grad-reduce-in-bf16} is set
+     * ({@code accumulate_allreduce_grads_in_fp32}, forced on for bf16 in {@code megatron/training/arguments.py}).
+     */
+    static final int GRAD_BYTES = 4;
+    /**
+     * Bytes per gradient element under FSDP: the Megatron-FSDP user guide's recommended configuration includes
+     * {@code --grad-reduce-in-bf16} (docs/discussions/megatron-fsdp-user-guide); an assumption, as the runs'
+     * flags are not all published.
+     */
+    static final int FSDP_GRAD_BYTES = 2;
     static final int FWD_SEND = 5;
     static final int FWD_RECV = 6;
     static final int BWD_SEND = 7;
@@ -146,14 +160,17 @@ public final class TrainingStepWorkload {
         /** Launch time on each stage's host thread not yet emitted as a host task (see {@link #launch}). */
         private long[] hostCarryNs;
         /**
-         * FSDP / ZeRO-3 ({@link #fsdpSimulated}): per layer (MTP layers included), the time of the all-gather of
-         * its parameter shards and of the reduce-scatter of its gradients; index {@code layers + mtp} is the
-         * embedding and the one after it the output head. Null when parameters are not sharded.
+         * Per layer (MTP layers included; index {@code layers + mtp} is the embedding and the one after it the
+         * output head): the time of the all-gather of its parameter shards under FSDP / ZeRO-3
+         * ({@link #fsdpSimulated}; null otherwise), and of the reduce-scatter of its gradients (null when
+         * gradients are reduced per chunk, see {@link #initLayerTraffic}).
          */
         private long[] fsdpGatherNs;
-        private long[] fsdpReduceNs;
-        /** FSDP gradient reduce-scatters emitted per stage (the optimizer step waits for them). */
-        private List<List<Integer>> fsdpReduces;
+        private long[] gradReduceNs;
+        /** Per-layer gradient reduce-scatters emitted per stage (the optimizer step waits for them). */
+        private List<List<Integer>> gradReduces;
+        /** Virtual stages whose gradients were reduce-scattered layer by layer (no per-chunk reduction). */
+        private boolean[] layerReduced;
         /** A task the next GPU task of {@link #emitSequence} must also wait for (an FSDP all-gather), or −1. */
         private int gateTask = -1;
         /** The gate {@link #gated} consumed last, for {@link #noteGate}. */
@@ -634,9 +651,7 @@ public final class TrainingStepWorkload {
             }
             long lossNs = memory(MemoryOp.ELEMENTWISE, tokens * (double) vocab / p.tp() * 4 * 2);
             long embedNs = memory(MemoryOp.ELEMENTWISE, spTokens * h * 2.0 * 2);
-            if (fsdpSimulated(sc)) {
-                initFsdp(mtp);
-            }
+            initLayerTraffic(mtp, stages);
 
             CommGroup ppPlacement = ranks.placement(ranks.ppGroup(0));
             var fabric = cost.fabric();
@@ -844,19 +859,20 @@ public final class TrainingStepWorkload {
                     } else {
                         expert /= (double) p.ep() * p.etp();
                         localParams += dense / (ranks.dp() * p.cp()) + expert / ranks.edp();
-                        rsExpert = collective(Collective.REDUCE_SCATTER, ranks.edpGroup(st * (gpus / pp)), expert * 2,
-                                CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+                        rsExpert = collective(Collective.REDUCE_SCATTER, ranks.edpGroup(st * (gpus / pp)),
+                                expert * GRAD_BYTES, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
                     }
-                    long rsDense = collective(Collective.REDUCE_SCATTER, ranks.dpCpGroup(st * (gpus / pp)), dense * 2,
-                            CollectiveAlgorithm.AUTO, DP_COMM_SMS);
-                    if (fsdpGatherNs == null && rsDense + rsExpert > 0 && lastBwdOfChunk[vs] >= 0) {
-                        reduces.add(g.communication("grad-reducescatter", Category.DP_COMM).participant(st, 3)
+                    long rsDense = collective(Collective.REDUCE_SCATTER, ranks.dpCpGroup(st * (gpus / pp)),
+                            dense * GRAD_BYTES, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+                    boolean reducedByLayer = layerReduced != null && vs < layerReduced.length && layerReduced[vs];
+                    if (!reducedByLayer && rsDense + rsExpert > 0 && lastBwdOfChunk[vs] >= 0) {
+                        reduces.add(g.communication(GRAD_REDUCE, Category.DP_COMM).participant(st, DP_STREAM)
                                 .latencyNs(rsDense + rsExpert).smsHeld(Math.min(DP_COMM_SMS, sms - 1))
                                 .add(lastBwdOfChunk[vs]));
                     }
                 }
-                if (fsdpReduces != null) {
-                    reduces.addAll(fsdpReduces.get(st));
+                if (gradReduces != null) {
+                    reduces.addAll(gradReduces.get(st));
                 }
                 reduces.add(lastOnStage[st]);
                 int[] deps = reduces.stream().mapToInt(Integer::intValue).toArray();
@@ -1087,15 +1103,27 @@ public final class TrainingStepWorkload {
         private int emitChunk(TaskGraph.Builder g, int st, int vs, int mb, boolean bwd, int[] layers,
                               List<List<Op>> ops, List<Integer> deps, boolean first, boolean last, long embedNs,
                               long logitsNs, double logitsFlops, long lossNs) {
-            List<Op> seq = sequence(bwd, layers, ops, first, last, embedNs, logitsNs, logitsFlops, lossNs);
+            // Gradients are reduce-scattered layer by layer under FSDP (every micro-batch) and with the distributed
+            // optimizer's overlapped reduction (the chunk's last micro-batch), as their backward completes.
+            boolean reduce = bwd && gradReduceNs != null && (fsdpGatherNs != null || mb == microBatches - 1);
+            if (reduce) {
+                layerReduced[vs] = true;
+            }
+            List<Op> seq = sequence(bwd, reduce, layers, ops, first, last, embedNs, logitsNs, logitsFlops, lossNs);
             return emitSequence(g, st, seq, deps.stream().mapToInt(Integer::intValue).toArray(), bwd, mb);
         }
 
         /** The ops of one chunk of one micro-batch, in execution order. */
         private List<Op> sequence(boolean bwd, int[] layers, List<List<Op>> ops, boolean first, boolean last,
                                   long embedNs, long logitsNs, double logitsFlops, long lossNs) {
+            return sequence(bwd, false, layers, ops, first, last, embedNs, logitsNs, logitsFlops, lossNs);
+        }
+
+        /** As above; with {@code reduce}, each layer's backward is followed by its gradient reduce-scatter. */
+        private List<Op> sequence(boolean bwd, boolean reduce, int[] layers, List<List<Op>> ops, boolean first,
+                                  boolean last, long embedNs, long logitsNs, double logitsFlops, long lossNs) {
             List<Op> seq = new ArrayList<>();
-            int embedding = fsdpGatherNs == null ? -1 : fsdpGatherNs.length - 2;
+            int embedding = gradReduceNs == null ? -1 : gradReduceNs.length - 2;
             int head = embedding + 1;
             if (!bwd && first) {
                 fsdpGather(seq, embedding);
@@ -1106,7 +1134,7 @@ public final class TrainingStepWorkload {
                 seq.add(hostedOp("loss-bwd", Category.MEMORY, lossNs, 0, FrameworkHost.backwardNs(host.forwardNs("loss"))));
                 seq.add(hostedOp("logits-dgrad", Category.GEMM, logitsDgradNs, logitsFlops, host.forwardNs("logits")));
                 seq.add(hostedOp("logits-wgrad", Category.GEMM, logitsWgradNs, logitsFlops, host.forwardNs("logits")));
-                fsdpReduce(seq, head);
+                gradReduce(seq, reduce, head);
             }
             if (!bwd) {
                 for (int l : layers) {
@@ -1117,7 +1145,7 @@ public final class TrainingStepWorkload {
                 for (int i = layers.length - 1; i >= 0; i--) {
                     fsdpGather(seq, layers[i]);
                     seq.addAll(ops.get(layers[i]));
-                    fsdpReduce(seq, layers[i]);
+                    gradReduce(seq, reduce, layers[i]);
                 }
             }
             if (!bwd && last) {
@@ -1129,7 +1157,7 @@ public final class TrainingStepWorkload {
                 fsdpGather(seq, embedding);
                 seq.add(hostedOp("embedding-bwd", Category.MEMORY, embedNs * 2, 0,
                         FrameworkHost.backwardNs(host.forwardNs("embedding"))));
-                fsdpReduce(seq, embedding);
+                gradReduce(seq, reduce, embedding);
             }
             return seq;
         }
@@ -1153,9 +1181,10 @@ public final class TrainingStepWorkload {
             int anchor = -1;
             int deferredReduceAfter = -1;
             long deferredReduceNs = 0;
+            String deferredReduceName = null;
             for (Op o : seq) {
                 boolean gather = o.name().equals(FSDP_GATHER);
-                if (gather || o.name().equals(FSDP_REDUCE)) {
+                if (gather || o.name().equals(FSDP_REDUCE) || o.name().equals(GRAD_REDUCE)) {
                     if (pendingCat != null) {
                         prev = addCompute(g, st, pendingName, pendingCat, pendingNs, pendingFlops, pendingHostNs, prev, initial);
                         pendingCat = null;
@@ -1166,13 +1195,16 @@ public final class TrainingStepWorkload {
                     if (gather) {
                         gateTask = dpTask(g, st, FSDP_GATHER, o.ns(), anchor >= 0 ? new int[]{anchor} : new int[0]);
                         anchor = prev;
-                        if (deferredReduceAfter >= 0) {
-                            fsdpReduces.get(st).add(dpTask(g, st, FSDP_REDUCE, deferredReduceNs, new int[]{deferredReduceAfter}));
-                            deferredReduceAfter = -1;
-                        }
-                    } else if (prev >= 0) {
+                    }
+                    if (deferredReduceAfter >= 0) {
+                        gradReduces.get(st).add(dpTask(g, st, deferredReduceName, deferredReduceNs,
+                                new int[]{deferredReduceAfter}));
+                        deferredReduceAfter = -1;
+                    }
+                    if (!gather && prev >= 0) {
                         deferredReduceAfter = prev;
                         deferredReduceNs = o.ns();
+                        deferredReduceName = o.name();
                     }
                     continue;
                 }
@@ -1217,7 +1249,7 @@ public final class TrainingStepWorkload {
                         initial);
             }
             if (deferredReduceAfter >= 0) {
-                fsdpReduces.get(st).add(dpTask(g, st, FSDP_REDUCE, deferredReduceNs, new int[]{deferredReduceAfter}));
+                gradReduces.get(st).add(dpTask(g, st, deferredReduceName, deferredReduceNs, new int[]{deferredReduceAfter}));
             }
             return prev;
         }
@@ -1277,13 +1309,26 @@ public final class TrainingStepWorkload {
         }
 
         /**
-         * FSDP (Megatron-FSDP's optim_grads_params, ZeRO-3): every layer's parameters live sharded over the
-         * data-parallel ranks (attention and shared weights over DP×CP, routed experts over the expert-data-
-         * parallel group), so each micro-batch all-gathers a layer's BF16 parameters before its forward and
-         * again before its backward, and reduce-scatters its BF16 gradients after the backward. The
-         * embedding and the output head are sharded the same way.
+         * Per-layer data-parallel traffic.
+         * <ul>
+         *   <li>FSDP (Megatron-FSDP's optim_grads_params, ZeRO-3; {@link #fsdpSimulated}): every layer's parameters
+         *       live sharded over the data-parallel ranks (attention and shared weights over DP×CP, routed experts
+         *       over the expert-data-parallel group), so each micro-batch all-gathers a layer's BF16 parameters
+         *       before its forward and again before its backward, and reduce-scatters its gradients after the
+         *       backward. The embedding and the output head are sharded the same way.</li>
+         *   <li>The distributed optimizer with {@code --overlap-grad-reduce} (Megatron's default for these
+         *       runs): in a chunk's last micro-batch, each layer's gradients are reduce-scattered as soon as its
+         *       backward ends (Megatron launches a bucket's reduce-scatter when its last gradient is ready; a
+         *       layer stands for a bucket).</li>
+         * </ul>
+         * Gradients travel as {@link #GRAD_BYTES}-byte elements ({@link #FSDP_GRAD_BYTES} under FSDP). Not used by DualPipe, the 1F1B A2A overlap pairs
+         * and Hecate's expert sharding, which reduce per chunk.
          */
-        private void initFsdp(int mtp) {
+        private void initLayerTraffic(int mtp, int stages) {
+            boolean fsdp = fsdpSimulated(sc);
+            if (!fsdp && (isDualPipe() || sc.strategy().knobs().fullyShardedExperts() && model.isMoe())) {
+                return;
+            }
             ParameterCounts params = ParameterAccounting.of(model);
             int moeLayers = Math.max(1, model.moeLayers());
             double attnPerLayer = (params.attentionParams() + params.normParams()) / (double) model.layers();
@@ -1293,27 +1338,35 @@ public final class TrainingStepWorkload {
             int[] dense = ranks.dpCpGroup(0);
             int[] experts = ranks.edpGroup(0);
             int n = model.layers() + mtp;
-            fsdpGatherNs = new long[n + 2];
-            fsdpReduceNs = new long[n + 2];
+            double[] denseParams = new double[n + 2];
+            double[] expertParams = new double[n + 2];
             for (int l = 0; l < n; l++) {
                 boolean moeLayer = l >= model.layers() ? model.mtpLayersAreMoe() : model.isMoeLayer(l);
-                double denseBytes = (attnPerLayer + (moeLayer ? sharedPerLayer : densePerLayer)) / p.tp() * 2;
-                double expertBytes = moeLayer ? expertPerLayer / ((double) p.ep() * p.etp()) * 2 : 0;
-                fsdpGatherNs[l] = collective(Collective.ALL_GATHER, dense, denseBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS)
-                        + collective(Collective.ALL_GATHER, experts, expertBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
-                fsdpReduceNs[l] = collective(Collective.REDUCE_SCATTER, dense, denseBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS)
-                        + collective(Collective.REDUCE_SCATTER, experts, expertBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+                denseParams[l] = (attnPerLayer + (moeLayer ? sharedPerLayer : densePerLayer)) / p.tp();
+                expertParams[l] = moeLayer ? expertPerLayer / ((double) p.ep() * p.etp()) : 0;
             }
-            double embedBytes = params.embeddingParams() / p.tp() * 2;
-            double headBytes = params.outputHeadParams() / p.tp() * 2;
-            fsdpGatherNs[n] = collective(Collective.ALL_GATHER, dense, embedBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
-            fsdpReduceNs[n] = collective(Collective.REDUCE_SCATTER, dense, embedBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
-            fsdpGatherNs[n + 1] = collective(Collective.ALL_GATHER, dense, headBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
-            fsdpReduceNs[n + 1] = collective(Collective.REDUCE_SCATTER, dense, headBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
-            fsdpReduces = new ArrayList<>();
+            denseParams[n] = params.embeddingParams() / p.tp();
+            denseParams[n + 1] = params.outputHeadParams() / p.tp();
+            gradReduceNs = new long[n + 2];
+            if (fsdp) {
+                fsdpGatherNs = new long[n + 2];
+            }
+            int gradBytes = fsdp ? FSDP_GRAD_BYTES : GRAD_BYTES;
+            for (int l = 0; l < n + 2; l++) {
+                gradReduceNs[l] = collective(Collective.REDUCE_SCATTER, dense, denseParams[l] * gradBytes,
+                        CollectiveAlgorithm.AUTO, DP_COMM_SMS) + collective(Collective.REDUCE_SCATTER, experts,
+                        expertParams[l] * gradBytes, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+                if (fsdp) {
+                    fsdpGatherNs[l] = collective(Collective.ALL_GATHER, dense, denseParams[l] * 2, CollectiveAlgorithm.AUTO,
+                            DP_COMM_SMS) + collective(Collective.ALL_GATHER, experts, expertParams[l] * 2,
+                            CollectiveAlgorithm.AUTO, DP_COMM_SMS);
+                }
+            }
+            gradReduces = new ArrayList<>();
             for (int st = 0; st < p.pp(); st++) {
-                fsdpReduces.add(new ArrayList<>());
+                gradReduces.add(new ArrayList<>());
             }
+            layerReduced = new boolean[stages];
         }
 
         private void fsdpGather(List<Op> seq, int index) {
@@ -1322,9 +1375,10 @@ public final class TrainingStepWorkload {
             }
         }
 
-        private void fsdpReduce(List<Op> seq, int index) {
-            if (fsdpReduceNs != null && fsdpReduceNs[index] > 0) {
-                seq.add(new Op(FSDP_REDUCE, Category.DP_COMM, fsdpReduceNs[index], 0, true));
+        private void gradReduce(List<Op> seq, boolean reduce, int index) {
+            if (reduce && gradReduceNs[index] > 0) {
+                seq.add(new Op(fsdpGatherNs != null ? FSDP_REDUCE : GRAD_REDUCE, Category.DP_COMM, gradReduceNs[index], 0,
+                        true));
             }
         }
 

@@ -1,6 +1,7 @@
 package io.moesim.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesim.cost.CollectiveAlgorithm;
@@ -83,7 +84,9 @@ class StrategyKnobsTest {
         TrainingStepResult overlap = run(lite, RoutingSpec.balanced(), null, Dispatcher.ALLTOALL,
                 knobs("megatron", new StrategyKnobs(null, CollectiveAlgorithm.AUTO, true, 0, false, 1, 0)));
         assertThat(overlap.stepTimeSeconds()).isLessThan(plain.stepTimeSeconds());
-        assertThat(overlap.computeSeconds()).isEqualTo(plain.computeSeconds());
+        // Same compute work; only its SM-contention stretch may differ (the gradient reduce-scatters of the last
+        // micro-batch hold NCCL's SMs while they overlap compute, and the overlap moves them in time).
+        assertThat(overlap.computeSeconds()).isCloseTo(plain.computeSeconds(), withinPercentage(0.5));
     }
 
     @Test
@@ -173,6 +176,6 @@ class StrategyKnobsTest {
         TrainingStepResult plain = run(QWEN30, UNIFORM, null, Dispatcher.ALLTOALL, StrategySpec.defaults());
         TrainingStepResult spec = run(QWEN30, UNIFORM, null, Dispatcher.ALLTOALL, new StrategySpec("speculative-moe", false));
         assertThat(spec.exposedCommSeconds()).isLessThan(0.7 * plain.exposedCommSeconds());
-        assertThat(spec.computeSeconds()).isEqualTo(plain.computeSeconds());
+        assertThat(spec.computeSeconds()).isCloseTo(plain.computeSeconds(), withinPercentage(0.5));
     }
 }
