@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -33,10 +34,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One DeepSeek-V3 training step on 2048 H800s (TP1, PP16, EP64, FP8, zipf routing, 120 micro-batches per
  * pipeline; examples/deepseek-v3-h800x2048-zipf.json), the issue's scale target: building the graph and
- * simulating it.
+ * simulating it. {@code globalBatch} varies the micro-batches per pipeline (global batch / 128 data-parallel
+ * replicas: 30, 60, 120, 240) to show how the time scales.
  *
  * <pre>
  *   java -jar benchmarks/target/moe-sim-benchmarks.jar TrainingStep
+ *   java -jar benchmarks/target/moe-sim-benchmarks.jar TrainingStep -p globalBatch=15360
  * </pre>
  */
 @BenchmarkMode(Mode.SingleShotTime)
@@ -46,6 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Xmx4g"})
 @State(Scope.Benchmark)
 public class TrainingStepBenchmark {
+    @Param({"3840", "7680", "15360", "30720"})
+    public int globalBatch;
+
     private Scenario deepSeek;
     private ProfileCostModel h800;
     private double peak;
@@ -59,7 +65,7 @@ public class TrainingStepBenchmark {
         hbm = profile.gpu().hbmBytes();
         deepSeek = new Scenario("deepseek-v3-h800x2048-zipf", Workload.TRAINING_STEP,
                 ModelCatalog.builtIn().require("deepseek-v3"), ClusterSpec.of("h800-sxm", 256, 8),
-                new ParallelLayout(1, 16, 1, 1, 64, 1, false, 1), new BatchSpec(4096, 15360, 1), Precision.FP8,
+                new ParallelLayout(1, 16, 1, 1, 64, 1, false, 1), new BatchSpec(4096, globalBatch, 1), Precision.FP8,
                 Recompute.SELECTIVE, new MoeConfig(Dispatcher.DEEPEP, new RoutingSpec(RoutingKind.ZIPF, 0.6, null, 1), null),
                 StrategySpec.defaults(), null, null);
     }

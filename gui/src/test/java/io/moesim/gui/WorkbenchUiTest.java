@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.moesim.gui.viewmodel.BackgroundWork;
 import io.moesim.gui.viewmodel.Fixtures;
 import io.moesim.gui.viewmodel.WorkbenchViewModel;
+import io.moesim.scenario.RoutingKind;
+import io.moesim.workload.TrainingStepResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,6 +19,7 @@ import javafx.geometry.VerticalDirection;
 import javafx.scene.Scene;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TableView;
@@ -133,6 +136,49 @@ class WorkbenchUiTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(headline(robot)).isNotEqualTo(before).startsWith("small-mixtral: step ");
         assertThat(robot.lookup("#file").queryAs(Label.class).getText()).endsWith(" *");
+    }
+
+    @Test
+    void theLoadChartHasABarPerEpRankAndFollowsTheRouting(FxRobot robot) throws Exception {
+        loadAndWait(robot, Fixtures.resource("small-mixtral"));
+        ResultsView results = view.results();
+        TrainingStepResult balanced = vm.simulation().outcomeProperty().get().training();
+        assertLoadChartShows(results, balanced);
+        assertThat(java.util.Arrays.stream(balanced.maxLoadPerEpRank()).max().orElseThrow()).isLessThan(1.05);
+        assertThat(robot.lookup("#chart-load").query().isVisible()).isTrue();
+        assertThat(robot.lookup("#chart-load-placeholder").query().isVisible()).isFalse();
+
+        // routing balanced -> Zipf (skew 0.6) in the editor: re-simulated, and the chart follows
+        @SuppressWarnings("unchecked")
+        ChoiceBox<RoutingKind> routing = robot.lookup("#routing").queryAs(ChoiceBox.class);
+        robot.interact(() -> routing.setValue(RoutingKind.ZIPF));
+        waitFor(30, () -> vm.simulation().outcomeProperty().get().scenario().moe().routing().kind() == RoutingKind.ZIPF
+                && !vm.simulation().runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        TrainingStepResult zipf = vm.simulation().outcomeProperty().get().training();
+        assertLoadChartShows(results, zipf);
+        assertThat(java.util.Arrays.stream(zipf.maxLoadPerEpRank()).max().orElseThrow()).isGreaterThan(1.5);
+        assertThat(results.loadTitle()).isEqualTo(String.format(java.util.Locale.ROOT, "EP load imbalance %.2f\u00d7",
+                zipf.loadImbalance()));
+
+        // a dense model: the placeholder instead of the chart
+        loadAndWait(robot, Fixtures.resource("small-dense"));
+        Label placeholder = robot.lookup("#chart-load-placeholder").queryAs(Label.class);
+        assertThat(placeholder.isVisible()).isTrue();
+        assertThat(placeholder.getText()).isEqualTo("dense model: no experts");
+        assertThat(robot.lookup("#chart-load").query().isVisible()).isFalse();
+        assertThat(results.loadBars()).isZero();
+    }
+
+    private static void assertLoadChartShows(ResultsView results, TrainingStepResult r) {
+        double[] mean = r.loadPerEpRank();
+        double[] max = r.maxLoadPerEpRank();
+        assertThat(mean).hasSize(4);    // small-mixtral: ep 4
+        assertThat(results.loadBars()).isEqualTo(mean.length);
+        for (int rank = 0; rank < mean.length; rank++) {
+            assertThat(results.loadMean(rank)).isEqualTo(mean[rank]);
+            assertThat(results.loadMax(rank)).isEqualTo(max[rank]);
+        }
     }
 
     @Test

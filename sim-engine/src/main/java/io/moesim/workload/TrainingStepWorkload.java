@@ -864,7 +864,8 @@ public final class TrainingStepWorkload {
                     }
                     long rsDense = collective(Collective.REDUCE_SCATTER, ranks.dpCpGroup(st * (gpus / pp)),
                             dense * GRAD_BYTES, CollectiveAlgorithm.AUTO, DP_COMM_SMS);
-                    boolean reducedByLayer = layerReduced != null && vs < layerReduced.length && layerReduced[vs];
+                    boolean reducedByLayer = fsdpGatherNs != null
+                            || layerReduced != null && vs < layerReduced.length && layerReduced[vs];
                     if (!reducedByLayer && rsDense + rsExpert > 0 && lastBwdOfChunk[vs] >= 0) {
                         reduces.add(g.communication(GRAD_REDUCE, Category.DP_COMM).participant(st, DP_STREAM)
                                 .latencyNs(rsDense + rsExpert).smsHeld(Math.min(DP_COMM_SMS, sms - 1))
@@ -1116,7 +1117,8 @@ public final class TrainingStepWorkload {
         /** The ops of one chunk of one micro-batch, in execution order. */
         private List<Op> sequence(boolean bwd, int[] layers, List<List<Op>> ops, boolean first, boolean last,
                                   long embedNs, long logitsNs, double logitsFlops, long lossNs) {
-            return sequence(bwd, false, layers, ops, first, last, embedNs, logitsNs, logitsFlops, lossNs);
+            return sequence(bwd, bwd && fsdpGatherNs != null, layers, ops, first, last, embedNs, logitsNs, logitsFlops,
+                    lossNs);
         }
 
         /** As above; with {@code reduce}, each layer's backward is followed by its gradient reduce-scatter. */
@@ -1298,13 +1300,12 @@ public final class TrainingStepWorkload {
         }
 
         /**
-         * Whether FSDP / ZeRO-3 parameter traffic is simulated: sharded parameters, outside DualPipe, the 1F1B
-         * A2A overlap and Hecate's expert sharding (whose schedules emit their own op pairs).
+         * Whether FSDP / ZeRO-3 parameter traffic is simulated: sharded parameters, outside DualPipe and Hecate's
+         * expert sharding (whose schedules emit their own traffic).
          */
         static boolean fsdpSimulated(Scenario sc) {
             ParallelLayout p = sc.parallel();
             return (p.fsdp() || p.zeroStage() >= 3) && !sc.strategy().name().equals("dualpipe")
-                    && !(sc.strategy().a2aOverlap() && sc.model().isMoe())
                     && !sc.strategy().knobs().fullyShardedExperts();
         }
 
@@ -1458,6 +1459,16 @@ public final class TrainingStepWorkload {
                             int task;
                             String name = (chain == 0 ? "fwd mb" + mbF : "bwd mb" + mbB) + " " + o.name();
                             int[] before = prev[chain] >= 0 ? new int[]{prev[chain]} : initial[chain];
+                            if (o.name().equals(FSDP_GATHER)) {
+                                // In a pair the all-gather is not prefetched: it waits for its chain's previous op,
+                                // and the other chain's work hides it.
+                                prev[chain] = dpTask(g, st, FSDP_GATHER, o.ns(), before);
+                                continue;
+                            }
+                            if (o.name().equals(FSDP_REDUCE) || o.name().equals(GRAD_REDUCE)) {
+                                gradReduces.get(st).add(dpTask(g, st, o.name(), o.ns(), before));
+                                continue;
+                            }
                             int hostTask = launch(g, st, name, o.hostNs(), o.sync(), before);
                             if (!o.comm()) {
                                 task = g.compute(st, 0, name, o.category(), o.ns(), o.flops(), deps(before, hostTask));
@@ -1691,8 +1702,8 @@ public final class TrainingStepWorkload {
                     + "; the rest is simulated as Megatron-Core");
         }
         if ((sc.parallel().fsdp() || sc.parallel().zeroStage() >= 3) && !Builder.fsdpSimulated(sc)) {
-            out.add("FSDP / ZeRO-3 parameter all-gathers are not simulated with DualPipe, the 1F1B A2A overlap or "
-                    + "fully sharded experts (memory sharding is)");
+            out.add("FSDP / ZeRO-3 parameter all-gathers are not simulated with DualPipe or fully sharded experts "
+                    + "(memory sharding is)");
         }
         return out;
     }

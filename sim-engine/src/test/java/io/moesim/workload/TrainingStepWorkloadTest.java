@@ -175,6 +175,26 @@ class TrainingStepWorkloadTest {
                 .noneMatch(line -> line.contains("FSDP"));
     }
 
+    @Test
+    void fsdpTrafficIsAlsoChargedInsideOverlappedForwardBackwardPairs() {
+        // pp 2 with 2 virtual stages, dp 8, 16 micro-batches: the 1F1B A2A overlap runs its steady state as pairs.
+        ParallelLayout sharded = new ParallelLayout(2, 2, 2, 1, 8, 1, true, 3);
+        Scenario plain = scenario(sharded, RoutingSpec.balanced(), Recompute.NONE, 128);
+        Scenario overlapped = new Scenario("t", Workload.TRAINING_STEP, QWEN30, ClusterSpec.of("fake", 4, 8), sharded,
+                new BatchSpec(4096, 128, 1), Precision.BF16, Recompute.NONE,
+                new MoeConfig(Dispatcher.ALLTOALL, RoutingSpec.balanced(), null), new StrategySpec("megatron", true),
+                null, null);
+        TrainingStepResult a = run(plain);
+        TrainingStepResult b = run(overlapped);
+        assertThat(b.microBatches()).isEqualTo(16);
+        for (String name : List.of(TrainingStepWorkload.FSDP_GATHER, TrainingStepWorkload.FSDP_REDUCE)) {
+            long inPlain = a.simulation().spans().stream().filter(sp -> sp.name().equals(name)).count();
+            long inPairs = b.simulation().spans().stream().filter(sp -> sp.name().equals(name)).count();
+            assertThat(inPairs).as(name).isPositive().isEqualTo(inPlain);
+        }
+        assertThat(TrainingStepWorkload.limitations(overlapped)).noneMatch(line -> line.contains("FSDP"));
+    }
+
     private static long dpStreamNs(TrainingStepResult r) {
         return r.simulation().spans().stream().filter(sp -> sp.stream() == TrainingStepWorkload.DP_STREAM)
                 .mapToLong(sp -> sp.endNs() - sp.startNs()).sum();

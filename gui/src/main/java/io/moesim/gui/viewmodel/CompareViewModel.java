@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -80,14 +79,13 @@ public final class CompareViewModel {
     private final ReadOnlyStringWrapper labelB = new ReadOnlyStringWrapper(this, "labelB", "B");
     private final ReadOnlyStringWrapper chartTitleA = new ReadOnlyStringWrapper(this, "chartTitleA", "A");
     private final ReadOnlyStringWrapper chartTitleB = new ReadOnlyStringWrapper(this, "chartTitleB", "B");
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
-    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+    private final BackgroundRunner runner;
     private final ReadOnlyIntegerWrapper revision = new ReadOnlyIntegerWrapper(this, "revision", 0);
-    private Task<SimulationOutcome[]> current;
 
     public CompareViewModel(ScenarioEditorViewModel editor, BackgroundWork work, ModelCatalog catalog) {
         this.editor = editor;
         this.work = work;
+        this.runner = BackgroundRunner.withoutProgress(this, work.tasks());
         this.reader = new ScenarioReader(catalog);
     }
 
@@ -126,7 +124,7 @@ public final class CompareViewModel {
     public void compare() {
         Scenario a = editor.scenarioProperty().get();
         if (a == null) {
-            status.set("fix the scenario's problems to compare it");
+            runner.setStatus("fix the scenario's problems to compare it");
             return;
         }
         Scenario b;
@@ -137,12 +135,10 @@ public final class CompareViewModel {
             for (Problem p : e.problems()) {
                 lines.add(p.field() == null || p.field().isEmpty() ? p.message() : p.field() + ": " + p.message());
             }
-            status.set("B: " + String.join("; ", lines));
+            runner.setStatus("B: " + String.join("; ", lines));
             return;
         }
-        if (current != null) {
-            current.cancel(true);
-        }
+        runner.cancel();
         Path fileA = editor.fileProperty().get();
         Path fileB = mode.get() == Mode.FILE ? otherFile.get().toAbsolutePath() : fileA;
         String la = mode.get() == Mode.STRATEGY ? a.name() + " (" + a.strategy().name() + ")" : a.name();
@@ -176,13 +172,9 @@ public final class CompareViewModel {
                 }
             }
         };
-        current = task;
-        running.set(true);
-        status.set("simulating " + la + " and " + lb + "...");
-        task.setOnSucceeded(e -> finish(task, () -> show(task.getValue()[0], task.getValue()[1], la, lb)));
-        task.setOnCancelled(e -> finish(task, () -> status.set("comparison cancelled")));
-        task.setOnFailed(e -> finish(task, () -> status.set("comparison failed: " + describe(task.getException()))));
-        work.tasks().execute(task);
+        runner.start(task, "simulating " + la + " and " + lb + "...", ab -> show(ab[0], ab[1], la, lb),
+                () -> runner.setStatus("comparison cancelled"),
+                t -> runner.setStatus("comparison failed: " + describe(t)));
     }
 
     private static String describe(Throwable t) {
@@ -202,7 +194,7 @@ public final class CompareViewModel {
         chartTitleB.set(title(b, "B: " + nameB));
         rows.setAll(CompareRow.of(a, b));
         CompareRow first = rows.get(0);
-        status.set(String.format(Locale.ROOT, "%s: B %s A by %s", first.metric(),
+        runner.setStatus(String.format(Locale.ROOT, "%s: B %s A by %s", first.metric(),
                 first.verdict() == CompareRow.Verdict.BETTER ? "beats" : first.verdict() == CompareRow.Verdict.WORSE
                         ? "trails" : "matches", first.percentText().isEmpty() ? first.differenceText() : first.percentText()));
         revision.set(revision.get() + 1);
@@ -223,20 +215,9 @@ public final class CompareViewModel {
         return chartTitleB.getReadOnlyProperty();
     }
 
-    private void finish(Task<?> task, Runnable then) {
-        if (task != current) {
-            return;
-        }
-        current = null;
-        then.run();
-        running.set(false);
-    }
-
     /** Stops the comparison in progress. */
     public void cancel() {
-        if (current != null) {
-            current.cancel(true);
-        }
+        runner.cancel();
     }
 
     public ObjectProperty<Mode> modeProperty() {
@@ -286,11 +267,11 @@ public final class CompareViewModel {
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return runner.runningProperty();
     }
 
     public ReadOnlyStringProperty statusProperty() {
-        return status.getReadOnlyProperty();
+        return runner.statusProperty();
     }
 
     /** Changes once per shown comparison, after every figure is in place (charts redraw on it). */

@@ -11,12 +11,16 @@ import javafx.collections.ObservableList;
 /**
  * What the charts of a finished simulation show: the step-time breakdown (compute, exposed
  * communication, host-bound, pipeline bubble of the busiest stage), the per-GPU memory by part against
- * the HBM capacity, and the one-line headline. Follows {@link SimulationViewModel#outcomeProperty()}
+ * the HBM capacity, the routed-token load of each expert-parallel rank (or why there is none), and the
+ * one-line headline. Follows {@link SimulationViewModel#outcomeProperty()}
  * and feeds the timeline.
  *
  * @implNote use it from the JavaFX application thread; it needs no running toolkit.
  */
 public final class ResultsViewModel {
+    /** What the load chart shows instead of bars for a model without experts. */
+    public static final String DENSE_PLACEHOLDER = "dense model: no experts";
+
     private final ObservableList<SimulationOutcome.Item> breakdown = FXCollections.observableArrayList();
     private final ObservableList<SimulationOutcome.Item> memory = FXCollections.observableArrayList();
     private final ReadOnlyDoubleWrapper hbmGiB = new ReadOnlyDoubleWrapper(this, "hbmGiB", Double.NaN);
@@ -24,6 +28,10 @@ public final class ResultsViewModel {
     private final ReadOnlyStringWrapper breakdownTitle = new ReadOnlyStringWrapper(this, "breakdownTitle", "");
     private final ReadOnlyStringWrapper breakdownUnit = new ReadOnlyStringWrapper(this, "breakdownUnit", "s");
     private final ReadOnlyStringWrapper memoryTitle = new ReadOnlyStringWrapper(this, "memoryTitle", "");
+    private final ObservableList<SimulationOutcome.RankLoad> epLoads = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper epLoadTitle = new ReadOnlyStringWrapper(this, "epLoadTitle", "");
+    private final ReadOnlyStringWrapper epLoadSubtitle = new ReadOnlyStringWrapper(this, "epLoadSubtitle", "");
+    private final ReadOnlyStringWrapper epLoadPlaceholder = new ReadOnlyStringWrapper(this, "epLoadPlaceholder", "");
     private final TimelineViewModel timeline;
     private final javafx.beans.property.ReadOnlyIntegerWrapper revision =
             new javafx.beans.property.ReadOnlyIntegerWrapper(this, "revision", 0);
@@ -42,6 +50,10 @@ public final class ResultsViewModel {
             headline.set("");
             breakdownTitle.set("");
             memoryTitle.set("");
+            epLoads.clear();
+            epLoadTitle.set("");
+            epLoadSubtitle.set("");
+            epLoadPlaceholder.set("");
             timeline.setData(null);
             revision.set(revision.get() + 1);
             return;
@@ -56,10 +68,31 @@ public final class ResultsViewModel {
         memory.setAll(o.memoryGiB());
         hbmGiB.set(o.hbmGiB());
         memoryTitle.set(o.training() == null ? "Memory (training steps only)" : String.format(Locale.ROOT,
-                "Memory per GPU, pipeline rank %d: %.1f of %.0f GiB", o.memoryPipelineRank(),
+                "Memory per GPU, PP rank %d: %.1f / %.0f GiB", o.memoryPipelineRank(),
                 o.memoryGiB().stream().mapToDouble(SimulationOutcome.Item::value).sum(), o.hbmGiB()));
+        showEpLoads(o);
         timeline.setData(o.timeline());
         revision.set(revision.get() + 1);
+    }
+
+    private void showEpLoads(SimulationOutcome o) {
+        epLoads.setAll(o.epRankLoads());
+        if (o.training() == null) {
+            epLoadTitle.set("Load per EP rank");
+            epLoadSubtitle.set("");
+            epLoadPlaceholder.set("load per expert-parallel rank: training steps only");
+        } else if (epLoads.isEmpty()) {
+            epLoadTitle.set("Load per EP rank");
+            epLoadSubtitle.set("");
+            epLoadPlaceholder.set(DENSE_PLACEHOLDER);
+        } else {
+            double worst = epLoads.stream().mapToDouble(SimulationOutcome.RankLoad::max).max().orElse(Double.NaN);
+            epLoadTitle.set(String.format(Locale.ROOT, "EP load imbalance %.2f\u00d7", o.training().loadImbalance()));
+            epLoadSubtitle.set(epLoads.size() == 1 ? "ep = 1: every GPU holds all experts"
+                    : String.format(Locale.ROOT, "busiest of %d ranks over the mean, averaged over MoE layers; "
+                    + "worst layer %.2f\u00d7", epLoads.size(), worst));
+            epLoadPlaceholder.set("");
+        }
     }
 
     /** Changes once per {@link #show}, after every figure is in place (charts redraw on it). */
@@ -97,5 +130,28 @@ public final class ResultsViewModel {
 
     public ReadOnlyStringProperty memoryTitleProperty() {
         return memoryTitle.getReadOnlyProperty();
+    }
+
+    /**
+     * Each expert-parallel rank's routed tokens over the group mean, in rank order: averaged over the MoE
+     * layers and the largest in one layer. Empty for a dense model, a MoE layer or a dispatch.
+     */
+    public ObservableList<SimulationOutcome.RankLoad> epLoads() {
+        return epLoads;
+    }
+
+    /** The load chart's title: the busiest rank's tokens over the mean, averaged over the MoE layers. */
+    public ReadOnlyStringProperty epLoadTitleProperty() {
+        return epLoadTitle.getReadOnlyProperty();
+    }
+
+    /** The load chart's subtitle: the number of ranks and the worst single-layer ratio. */
+    public ReadOnlyStringProperty epLoadSubtitleProperty() {
+        return epLoadSubtitle.getReadOnlyProperty();
+    }
+
+    /** Why there is no load chart ({@value #DENSE_PLACEHOLDER} for a dense model), or empty when there is one. */
+    public ReadOnlyStringProperty epLoadPlaceholderProperty() {
+        return epLoadPlaceholder.getReadOnlyProperty();
     }
 }

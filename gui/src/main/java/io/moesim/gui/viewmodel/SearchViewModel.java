@@ -22,9 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
-import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleIntegerProperty;
@@ -82,12 +80,9 @@ public final class SearchViewModel {
     private final StringProperty spaceText = new SimpleStringProperty(this, "spaceText", "");
     private final ObservableList<SearchRow> rows = FXCollections.observableArrayList();
     private final ObservableList<ConvergencePoint> convergence = FXCollections.observableArrayList();
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
-    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
-    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+    private final BackgroundRunner runner;
     private final ReadOnlyStringWrapper exportText = new ReadOnlyStringWrapper(this, "exportText", "");
     private final ReadOnlyStringWrapper exportTitle = new ReadOnlyStringWrapper(this, "exportTitle", "");
-    private Task<SearchResult> current;
     /** The scenario and file of the last search, which its layouts are applied to. */
     private Scenario searched;
     private Path searchedFile;
@@ -95,6 +90,7 @@ public final class SearchViewModel {
     public SearchViewModel(ScenarioEditorViewModel editor, BackgroundWork work, ModelCatalog catalog) {
         this.editor = editor;
         this.work = work;
+        this.runner = BackgroundRunner.withProgress(this, work.tasks());
         this.catalog = catalog;
     }
 
@@ -102,20 +98,18 @@ public final class SearchViewModel {
     public void run() {
         Scenario s = editor.scenarioProperty().get();
         if (s == null) {
-            status.set("fix the scenario's problems to search its layouts");
+            runner.setStatus("fix the scenario's problems to search its layouts");
             return;
         }
         if (s.workload() != Workload.TRAINING_STEP) {
-            status.set("the layout search needs a training-step scenario");
+            runner.setStatus("the layout search needs a training-step scenario");
             return;
         }
         if (budget.get() < 1) {
-            status.set("budget must be at least 1, got " + budget.get());
+            runner.setStatus("budget must be at least 1, got " + budget.get());
             return;
         }
-        if (current != null) {
-            current.cancel(true);
-        }
+        runner.cancel();
         Path file = editor.fileProperty().get();
         boolean exhaustive = method.get() == Method.EXHAUSTIVE;
         int b = budget.get();
@@ -151,45 +145,34 @@ public final class SearchViewModel {
                 }
             }
         };
-        current = task;
         searched = s;
         searchedFile = file;
         rows.clear();
         convergence.clear();
         exportText.set("");
         exportTitle.set("");
-        running.set(true);
-        progress.bind(task.progressProperty());
-        status.set("building the search space of " + s.name() + "...");
         task.messageProperty().addListener((o, old, m) -> {
-            if (task == current && m != null && !m.isEmpty()) {
-                status.set(m);
+            if (runner.isCurrent(task) && m != null && !m.isEmpty()) {
+                runner.setStatus(m);
             }
         });
-        task.setOnSucceeded(e -> finish(task, () -> {
+        runner.start(task, "building the search space of " + s.name() + "...", r -> {
             drain(pending);
-            SearchResult r = task.getValue();
             List<SearchRow> top = new ArrayList<>();
             for (int i = 0; i < Math.min(TOP, r.ranked().size()); i++) {
                 top.add(new SearchRow(i + 1, r.ranked().get(i)));
             }
             rows.setAll(top);
-            status.set(r.best().map(best -> String.format(Locale.ROOT,
+            runner.setStatus(r.best().map(best -> String.format(Locale.ROOT,
                     "%s: %d of %d valid layouts evaluated (%d simulated) in %.1f s; best %.0f tokens/s/GPU: %s",
                     r.method(), r.evaluations(), r.validLayouts(), r.simulations(), r.elapsedSeconds(),
                     best.tokensPerSecondPerGpu(), best.layout().describeWithNodes()))
                     .orElse(String.format(Locale.ROOT, "none of the %d evaluated layouts fits in the GPUs' memory%s",
                             r.evaluations(), exhaustive ? "" : "; raise the budget or search exhaustively")));
-        }));
-        task.setOnCancelled(e -> finish(task, () -> {
+        }, () -> {
             drain(pending);
-            status.set("search cancelled after " + convergence.size() + " evaluations");
-        }));
-        task.setOnFailed(e -> finish(task, () -> {
-            Throwable t = task.getException();
-            status.set(t instanceof IllegalArgumentException ? t.getMessage() : "search failed: " + t);
-        }));
-        work.tasks().execute(task);
+            runner.setStatus("search cancelled after " + convergence.size() + " evaluations");
+        }, t -> runner.setStatus(t instanceof IllegalArgumentException ? t.getMessage() : "search failed: " + t));
     }
 
     private void drain(ConcurrentLinkedQueue<ConvergencePoint> pending) {
@@ -202,22 +185,9 @@ public final class SearchViewModel {
         }
     }
 
-    private void finish(Task<?> task, Runnable then) {
-        if (task != current) {
-            return;
-        }
-        progress.unbind();
-        progress.set(0);
-        current = null;
-        then.run();
-        running.set(false);
-    }
-
     /** Stops the search (each thread stops before its next layout). */
     public void cancel() {
-        if (current != null) {
-            current.cancel(true);
-        }
+        runner.cancel();
     }
 
     /** Puts the row's layout into the editor (nodes, tp … etp, micro batch, recompute, dispatcher, overlap). */
@@ -225,7 +195,7 @@ public final class SearchViewModel {
         Layout l = row.layout();
         editor.applyLayout(l.nodes(), l.tp(), l.pp(), l.vpp(), l.cp(), l.ep(), l.etp(), l.microBatch(), l.recompute(),
                 l.dispatcher(), l.a2aOverlap());
-        status.set("applied #" + row.rank() + " " + row.describe() + " to the editor");
+        runner.setStatus("applied #" + row.rank() + " " + row.describe() + " to the editor");
     }
 
     /** Shows the row's layout as the canonical scenario JSON in {@link #exportTextProperty()}. */
@@ -244,14 +214,14 @@ public final class SearchViewModel {
      */
     public boolean saveExport(Path path) {
         if (exportText.get().isEmpty()) {
-            status.set("nothing exported yet: choose a layout and Export");
+            runner.setStatus("nothing exported yet: choose a layout and Export");
             return false;
         }
         try {
             write(path.toAbsolutePath());
             return true;
         } catch (IOException e) {
-            status.set("could not save " + path + ": " + e.getMessage());
+            runner.setStatus("could not save " + path + ": " + e.getMessage());
             return false;
         }
     }
@@ -266,7 +236,7 @@ public final class SearchViewModel {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        status.set("saved " + target);
+        runner.setStatus("saved " + target);
     }
 
     public ObjectProperty<Method> methodProperty() {
@@ -303,16 +273,16 @@ public final class SearchViewModel {
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return runner.runningProperty();
     }
 
     /** 0 to 1 (-1 while the space is being built). */
     public ReadOnlyDoubleProperty progressProperty() {
-        return progress.getReadOnlyProperty();
+        return runner.progressProperty();
     }
 
     public ReadOnlyStringProperty statusProperty() {
-        return status.getReadOnlyProperty();
+        return runner.statusProperty();
     }
 
     /** The exported scenario JSON, or empty. */

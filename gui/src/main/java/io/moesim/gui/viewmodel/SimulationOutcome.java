@@ -27,6 +27,16 @@ public record SimulationOutcome(Scenario scenario, TrainingStepResult training, 
     public record Item(String label, double value) {
     }
 
+    /**
+     * One expert-parallel rank's routed tokens over the mean of its group.
+     *
+     * @param rank the rank in the expert-parallel group, from 0
+     * @param mean the ratio averaged over the MoE layers
+     * @param max  the largest ratio in any MoE layer
+     */
+    public record RankLoad(int rank, double mean, double max) {
+    }
+
     static SimulationOutcome of(Scenario s, TrainingStepResult r, boolean keepTimeline) {
         return new SimulationOutcome(s, r, null, null, keepTimeline ? TimelineData.of(r.simulation()) : null, 0);
     }
@@ -109,6 +119,23 @@ public record SimulationOutcome(Scenario scenario, TrainingStepResult training, 
     /** The GPU's HBM in GiB (NaN unless a training step). */
     public double hbmGiB() {
         return training == null ? Double.NaN : MemoryEstimate.gib(training.memory().hbmBytes());
+    }
+
+    /**
+     * Each expert-parallel rank's load, in rank order ({@link TrainingStepResult#loadPerEpRank()} and
+     * {@link TrainingStepResult#maxLoadPerEpRank()}); empty for a dense model and unless a training step.
+     */
+    public List<RankLoad> epRankLoads() {
+        if (training == null) {
+            return List.of();
+        }
+        double[] mean = training.loadPerEpRank();
+        double[] max = training.maxLoadPerEpRank();
+        List<RankLoad> loads = new java.util.ArrayList<>(mean.length);
+        for (int i = 0; i < mean.length; i++) {
+            loads.add(new RankLoad(i, mean[i], max[i]));
+        }
+        return List.copyOf(loads);
     }
 
     /** The pipeline rank the memory figures are for (-1 unless a training step). */

@@ -8,13 +8,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
-import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.concurrent.Task;
 
@@ -36,19 +33,14 @@ public final class SimulationViewModel {
     public static final long DEBOUNCE_MS = 400;
 
     private final ScenarioEditorViewModel editor;
-    private final BackgroundWork work;
     private final Debouncer debouncer;
     private final ReadOnlyObjectWrapper<SimulationOutcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome");
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
-    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
-    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+    private final BackgroundRunner runner;
     private final BooleanProperty autoSimulate = new SimpleBooleanProperty(this, "autoSimulate", true);
-    private Task<SimulationOutcome> current;
-    private int runs;
 
     public SimulationViewModel(ScenarioEditorViewModel editor, BackgroundWork work) {
         this.editor = editor;
-        this.work = work;
+        this.runner = BackgroundRunner.withProgress(this, work.tasks());
         this.debouncer = new Debouncer(work.timer(), work.ui(), DEBOUNCE_MS, this::simulateIfValid);
         editor.scenarioProperty().addListener((obs, old, s) -> {
             if (s != null && autoSimulate.get()) {
@@ -68,39 +60,17 @@ public final class SimulationViewModel {
         debouncer.cancel();
         Scenario s = editor.scenarioProperty().get();
         if (s == null) {
-            status.set("fix the scenario's problems to simulate it");
+            runner.setStatus("fix the scenario's problems to simulate it");
             return;
         }
-        if (current != null) {
-            current.cancel(true);
-        }
+        runner.cancel();
         Path file = editor.fileProperty().get();
-        int run = ++runs;
-        Task<SimulationOutcome> task = new SimulationTask(s, file);
-        current = task;
-        running.set(true);
-        progress.bind(task.progressProperty());
-        status.set("simulating " + s.name() + "...");
-        task.setOnSucceeded(e -> finished(run, () -> {
-            SimulationOutcome o = task.getValue();
+        runner.start(new SimulationTask(s, file), "simulating " + s.name() + "...", o -> {
             outcome.set(o);
-            status.set(String.format(Locale.ROOT, "simulated %s in %.0f ms (%d spans)", s.name(), o.wallMillis(),
+            runner.setStatus(String.format(Locale.ROOT, "simulated %s in %.0f ms (%d spans)", s.name(), o.wallMillis(),
                     o.timeline() == null ? 0 : o.timeline().spanCount()));
-        }));
-        task.setOnCancelled(e -> finished(run, () -> status.set("simulation cancelled")));
-        task.setOnFailed(e -> finished(run, () -> status.set("simulation failed: " + describe(task.getException()))));
-        work.tasks().execute(task);
-    }
-
-    private void finished(int run, Runnable then) {
-        if (run != runs) {
-            return; // a newer run has taken over
-        }
-        progress.unbind();
-        progress.set(0);
-        current = null;
-        then.run();
-        running.set(false);
+        }, () -> runner.setStatus("simulation cancelled"),
+                t -> runner.setStatus("simulation failed: " + describe(t)));
     }
 
     private static String describe(Throwable t) {
@@ -113,9 +83,7 @@ public final class SimulationViewModel {
     /** Stops the run in progress, if any (the engine stops at its next progress check). */
     public void cancel() {
         debouncer.cancel();
-        if (current != null) {
-            current.cancel(true);
-        }
+        runner.cancel();
     }
 
     /** The simulation as a Task: the engine run, then the timeline; cancellation reaches the engine. */
@@ -161,17 +129,17 @@ public final class SimulationViewModel {
 
     /** Whether a simulation is running. */
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return runner.runningProperty();
     }
 
     /** Progress of the running simulation, 0 to 1 (-1 while unknown). */
     public ReadOnlyDoubleProperty progressProperty() {
-        return progress.getReadOnlyProperty();
+        return runner.progressProperty();
     }
 
     /** What happened last, in words. */
     public ReadOnlyStringProperty statusProperty() {
-        return status.getReadOnlyProperty();
+        return runner.statusProperty();
     }
 
     /** Whether a valid change re-simulates by itself. */

@@ -8,9 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
-import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
@@ -34,17 +32,15 @@ public final class SweepViewModel {
     private final ObjectProperty<SweepKnob> knob = new SimpleObjectProperty<>(this, "knob", SweepKnob.EP_SIZE);
     private final StringProperty valuesText = new SimpleStringProperty(this, "valuesText", "");
     private final ObservableList<SweepPoint> points = FXCollections.observableArrayList();
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
-    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
-    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+    private final BackgroundRunner runner;
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "");
-    private Task<List<SweepPoint>> current;
     /** The file whose scenario the values were made for. */
     private Path valuesFile;
 
     public SweepViewModel(ScenarioEditorViewModel editor, BackgroundWork work) {
         this.editor = editor;
         this.work = work;
+        this.runner = BackgroundRunner.withProgress(this, work.tasks());
         knob.addListener(o -> resetValues());
         // A new file (or a first valid scenario) brings its own default values.
         editor.scenarioProperty().addListener((o, old, now) -> {
@@ -71,21 +67,19 @@ public final class SweepViewModel {
     public void run() {
         Scenario s = editor.scenarioProperty().get();
         if (s == null) {
-            status.set("fix the scenario's problems to run a sweep");
+            runner.setStatus("fix the scenario's problems to run a sweep");
             return;
         }
         if (s.workload() != Workload.TRAINING_STEP) {
-            status.set("what-if sweeps need a training-step scenario");
+            runner.setStatus("what-if sweeps need a training-step scenario");
             return;
         }
         List<String> values = SweepKnob.parseValues(valuesText.get());
         if (values.isEmpty()) {
-            status.set("give at least one value");
+            runner.setStatus("give at least one value");
             return;
         }
-        if (current != null) {
-            current.cancel(true);
-        }
+        runner.cancel();
         SweepKnob k = knob.get();
         Path file = editor.fileProperty().get();
         FrameThrottle throttle = new FrameThrottle();
@@ -105,39 +99,20 @@ public final class SweepViewModel {
                 }
             }
         };
-        current = task;
         points.clear();
-        running.set(true);
-        progress.bind(task.progressProperty());
-        status.set(String.format(Locale.ROOT, "simulating %d values of %s...", values.size(), k.shortName()));
         title.set(s.name() + ": " + k.label());
-        task.setOnSucceeded(e -> finish(task, () -> {
-            points.setAll(task.getValue());
-            long failed = task.getValue().stream().filter(p -> !p.ok()).count();
-            status.set(String.format(Locale.ROOT, "%d values simulated%s", values.size() - failed,
-                    failed == 0 ? "" : ", " + failed + " not valid (see the table)"));
-        }));
-        task.setOnCancelled(e -> finish(task, () -> status.set("sweep cancelled")));
-        task.setOnFailed(e -> finish(task, () -> status.set("sweep failed: " + task.getException())));
-        work.tasks().execute(task);
-    }
-
-    private void finish(Task<?> task, Runnable then) {
-        if (task != current) {
-            return;
-        }
-        progress.unbind();
-        progress.set(0);
-        current = null;
-        then.run();
-        running.set(false);
+        runner.start(task, String.format(Locale.ROOT, "simulating %d values of %s...", values.size(), k.shortName()),
+                result -> {
+                    points.setAll(result);
+                    long failed = result.stream().filter(p -> !p.ok()).count();
+                    runner.setStatus(String.format(Locale.ROOT, "%d values simulated%s", values.size() - failed,
+                            failed == 0 ? "" : ", " + failed + " not valid (see the table)"));
+                }, () -> runner.setStatus("sweep cancelled"), t -> runner.setStatus("sweep failed: " + t));
     }
 
     /** Stops the sweep. */
     public void cancel() {
-        if (current != null) {
-            current.cancel(true);
-        }
+        runner.cancel();
     }
 
     public ObjectProperty<SweepKnob> knobProperty() {
@@ -160,15 +135,15 @@ public final class SweepViewModel {
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return runner.runningProperty();
     }
 
     public ReadOnlyDoubleProperty progressProperty() {
-        return progress.getReadOnlyProperty();
+        return runner.progressProperty();
     }
 
     public ReadOnlyStringProperty statusProperty() {
-        return status.getReadOnlyProperty();
+        return runner.statusProperty();
     }
 
     /** What the last sweep varied, for the chart's title. */

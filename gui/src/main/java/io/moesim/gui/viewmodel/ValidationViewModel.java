@@ -9,9 +9,7 @@ import java.util.concurrent.CancellationException;
 import java.util.stream.Collectors;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
-import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
@@ -34,13 +32,11 @@ public final class ValidationViewModel {
     private final ObjectProperty<Path> casesFile = new SimpleObjectProperty<>(this, "casesFile");
     private final ObservableList<RowView> rows = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
-    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
-    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
-    private Task<PublishedCases.Report> current;
+    private final BackgroundRunner runner;
 
     public ValidationViewModel(BackgroundWork work, Path workingDir) {
         this.work = work;
+        this.runner = BackgroundRunner.withProgress(this, work.tasks());
         casesFile.set(PublishedCases.locate(workingDir).orElse(workingDir.resolve(PublishedCases.DEFAULT_CASES)));
     }
 
@@ -48,12 +44,10 @@ public final class ValidationViewModel {
     public void run() {
         Path cases = casesFile.get();
         if (cases == null) {
-            status.set("choose a cases file");
+            runner.setStatus("choose a cases file");
             return;
         }
-        if (current != null) {
-            current.cancel(true);
-        }
+        runner.cancel();
         FrameThrottle throttle = new FrameThrottle();
         Task<PublishedCases.Report> task = new Task<>() {
             @Override
@@ -70,16 +64,10 @@ public final class ValidationViewModel {
                 }
             }
         };
-        current = task;
         rows.clear();
         summary.set("");
-        running.set(true);
-        progress.bind(task.progressProperty());
-        status.set("simulating the published cases...");
-        task.setOnSucceeded(e -> finish(task, () -> show(task.getValue())));
-        task.setOnCancelled(e -> finish(task, () -> status.set("validation cancelled")));
-        task.setOnFailed(e -> finish(task, () -> status.set(describe(task.getException()))));
-        work.tasks().execute(task);
+        runner.start(task, "simulating the published cases...", this::show,
+                () -> runner.setStatus("validation cancelled"), t -> runner.setStatus(describe(t)));
     }
 
     private void show(PublishedCases.Report report) {
@@ -92,7 +80,7 @@ public final class ValidationViewModel {
         }
         summary.set(String.format(Locale.ROOT, "%d of %d figures compared; median |error| %.1f%%, worst %.1f%%",
                 report.compared(), report.rows().size(), report.medianAbsError() * 100, report.worstAbsError() * 100));
-        status.set("validated against " + casesFile.get());
+        runner.setStatus("validated against " + casesFile.get());
     }
 
     private static String describe(Throwable t) {
@@ -109,22 +97,9 @@ public final class ValidationViewModel {
         return v >= 100 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 
-    private void finish(Task<?> task, Runnable then) {
-        if (task != current) {
-            return;
-        }
-        progress.unbind();
-        progress.set(0);
-        current = null;
-        then.run();
-        running.set(false);
-    }
-
     /** Stops the run. */
     public void cancel() {
-        if (current != null) {
-            current.cancel(true);
-        }
+        runner.cancel();
     }
 
     /** The cases CSV (scenarios are read from {@code scenarios/} beside it). */
@@ -143,14 +118,14 @@ public final class ValidationViewModel {
     }
 
     public ReadOnlyStringProperty statusProperty() {
-        return status.getReadOnlyProperty();
+        return runner.statusProperty();
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return runner.runningProperty();
     }
 
     public ReadOnlyDoubleProperty progressProperty() {
-        return progress.getReadOnlyProperty();
+        return runner.progressProperty();
     }
 }
