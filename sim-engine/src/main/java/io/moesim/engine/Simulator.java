@@ -243,7 +243,12 @@ public final class Simulator {
                 remaining[slotOf[t]] = work;
                 lastNs[slotOf[t]] = now;
                 rate[slotOf[t]] = 0;
-                markDirty(g);
+                if (!gpuDirty[g]) {
+                    // Compute tasks do not slow each other: only held SMs set the rate, so a start needs no
+                    // re-rating of the GPU's other tasks. (A GPU already marked is re-rated in updateRates.)
+                    rate[slotOf[t]] = Math.max(1, sm - heldSms[g]) / (double) sm;
+                    schedule(t);
+                }
                 return;
             }
             int held = graph.smsHeld[t];
@@ -265,8 +270,9 @@ public final class Simulator {
         }
 
         private void beginFlow(int t) {
-            Task task = graph.task(t);
-            if (task.links.length == 0) {
+            int from = graph.linkStart[t];
+            int to = graph.linkStart[t + 1];
+            if (from == to) {
                 queue.push(now, PHASE_FINISH, t, version[t]);
                 return;
             }
@@ -275,7 +281,8 @@ public final class Simulator {
             remaining[slotOf[t]] = 1.0;
             lastNs[slotOf[t]] = now;
             rate[slotOf[t]] = 0;
-            for (int l : task.links) {
+            for (int k = from; k < to; k++) {
+                int l = graph.linkIds[k];
                 int[] list = linkFlows[l];
                 if (list == null) {
                     list = linkFlows[l] = new int[4];
@@ -322,10 +329,9 @@ public final class Simulator {
                 if (inFlow[t]) {
                     inFlow[t] = false;
                     freeSlot(t);
-                    Task task = graph.task(t);
-                    for (int i = 0; i < task.links.length; i++) {
-                        int l = task.links[i];
-                        linkBytes[l] += task.loads[i];
+                    for (int k = graph.linkStart[t], end = graph.linkStart[t + 1]; k < end; k++) {
+                        int l = graph.linkIds[k];
+                        linkBytes[l] += graph.linkLoads[k];
                         int[] list = linkFlows[l];
                         int count = linkFlowCount[l];
                         for (int j = 0; j < count; j++) {
@@ -453,7 +459,9 @@ public final class Simulator {
                 component = ensure(component, size + 1);
                 component[size++] = seed;
                 for (int head = 0; head < size; head++) {
-                    for (int l : graph.task(component[head]).links) {
+                    int member = component[head];
+                    for (int k = graph.linkStart[member], end = graph.linkStart[member + 1]; k < end; k++) {
+                        int l = graph.linkIds[k];
                         int[] list = linkFlows[l];
                         for (int j = 0; j < linkFlowCount[l]; j++) {
                             int f = list[j];
@@ -474,12 +482,12 @@ public final class Simulator {
         /** A flow that shares no link: its level is its cap or its tightest link's capacity. */
         private void shareAlone(int f) {
             advance(f);
-            Task task = graph.task(f);
-            double lvl = task.capBytesPerNs;
-            for (int k = 0; k < task.links.length; k++) {
-                lvl = Math.min(lvl, topo.capacity(task.links[k]) * task.maxLoad / task.loads[k]);
+            double max = graph.maxLoad[f];
+            double lvl = graph.capBytesPerNs[f];
+            for (int k = graph.linkStart[f], end = graph.linkStart[f + 1]; k < end; k++) {
+                lvl = Math.min(lvl, topo.capacity(graph.linkIds[k]) * max / graph.linkLoads[k]);
             }
-            double r = lvl / task.maxLoad;
+            double r = lvl / max;
             if (r != rate[slotOf[f]]) {
                 rate[slotOf[f]] = r;
                 schedule(f);
@@ -500,10 +508,10 @@ public final class Simulator {
             for (int i = 0; i < flowCount; i++) {
                 int f = flows[i];
                 advance(f);
-                Task task = graph.task(f);
                 frozen[slotOf[f]] = false;
                 level[slotOf[f]] = 0;
-                for (int l : task.links) {
+                for (int k = graph.linkStart[f], end = graph.linkStart[f + 1]; k < end; k++) {
+                    int l = graph.linkIds[k];
                     if (linkWeight[l] == 0 && linkRemaining[l] == 0) {
                         touched[touchedCount++] = l;
                         linkRemaining[l] = topo.capacity(l);
@@ -523,11 +531,11 @@ public final class Simulator {
                     if (frozen[slotOf[f]]) {
                         continue;
                     }
-                    Task task = graph.task(f);
-                    for (int k = 0; k < task.links.length; k++) {
-                        linkWeight[task.links[k]] += task.loads[k] / task.maxLoad;
+                    double max = graph.maxLoad[f];
+                    for (int k = graph.linkStart[f], end = graph.linkStart[f + 1]; k < end; k++) {
+                        linkWeight[graph.linkIds[k]] += graph.linkLoads[k] / max;
                     }
-                    step = Math.min(step, task.capBytesPerNs - current);
+                    step = Math.min(step, graph.capBytesPerNs[f] - current);
                 }
                 for (int i = 0; i < touchedCount; i++) {
                     int l = touched[i];
@@ -547,10 +555,9 @@ public final class Simulator {
                     if (frozen[slotOf[f]]) {
                         continue;
                     }
-                    Task task = graph.task(f);
-                    boolean saturated = task.capBytesPerNs - current <= 1e-12 * Math.max(1, current);
-                    for (int k = 0; k < task.links.length && !saturated; k++) {
-                        int l = task.links[k];
+                    boolean saturated = graph.capBytesPerNs[f] - current <= 1e-12 * Math.max(1, current);
+                    for (int k = graph.linkStart[f], end = graph.linkStart[f + 1]; k < end && !saturated; k++) {
+                        int l = graph.linkIds[k];
                         saturated = linkRemaining[l] <= 1e-12 * topo.capacity(l);
                     }
                     if (saturated) {
@@ -570,7 +577,7 @@ public final class Simulator {
             }
             for (int i = 0; i < flowCount; i++) {
                 int f = flows[i];
-                double r = level[slotOf[f]] / graph.task(f).maxLoad;
+                double r = level[slotOf[f]] / graph.maxLoad[f];
                 if (r != rate[slotOf[f]]) {
                     rate[slotOf[f]] = r;
                     schedule(f);

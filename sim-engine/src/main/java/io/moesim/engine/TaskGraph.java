@@ -51,6 +51,16 @@ public final class TaskGraph {
     final long[] latencyNs;
     final int[] smsHeld;
     final boolean[] movesBytes;
+    /**
+     * Links a communication task loads and its load on each: {@code linkIds[linkStart[t] .. linkStart[t+1])}
+     * with {@code linkLoads} in the same positions; its largest load and its rate cap (the engine's flow code
+     * reads these arrays, not {@link Task}).
+     */
+    final int[] linkStart;
+    final int[] linkIds;
+    final double[] linkLoads;
+    final double[] maxLoad;
+    final double[] capBytesPerNs;
 
     private TaskGraph(Topology topology, Task[] tasks, int streamsPerGpu) {
         this.topology = topology;
@@ -65,6 +75,9 @@ public final class TaskGraph {
         latencyNs = new long[n];
         smsHeld = new int[n];
         movesBytes = new boolean[n];
+        maxLoad = new double[n];
+        capBytesPerNs = new double[n];
+        linkStart = new int[n + 1];
         participantStart = new int[n + 1];
         for (Task task : tasks) {
             participantStart[task.id + 1] = participantStart[task.id] + task.gpus.length;
@@ -82,6 +95,18 @@ public final class TaskGraph {
             latencyNs[task.id] = task.latencyNs;
             smsHeld[task.id] = task.smsHeld;
             movesBytes[task.id] = task.links.length > 0;
+            maxLoad[task.id] = task.maxLoad;
+            capBytesPerNs[task.id] = task.capBytesPerNs;
+            linkStart[task.id + 1] = task.links.length;
+        }
+        for (int t = 0; t < n; t++) {
+            linkStart[t + 1] += linkStart[t];
+        }
+        linkIds = new int[linkStart[n]];
+        linkLoads = new double[linkStart[n]];
+        for (Task task : tasks) {
+            System.arraycopy(task.links, 0, linkIds, linkStart[task.id], task.links.length);
+            System.arraycopy(task.loads, 0, linkLoads, linkStart[task.id], task.loads.length);
         }
         initialPending = new int[n];
         int[] dependentCount = new int[n + 1];
