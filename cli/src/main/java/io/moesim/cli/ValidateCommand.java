@@ -130,7 +130,7 @@ final class ValidateCommand implements Callable<Integer> {
         double median = errors.isEmpty() ? Double.NaN : errors.size() % 2 == 1 ? errors.get(errors.size() / 2)
                 : (errors.get(errors.size() / 2 - 1) + errors.get(errors.size() / 2)) / 2;
         double worst = errors.isEmpty() ? Double.NaN : errors.get(errors.size() - 1);
-        print(rows, errors.size(), median, worst);
+        print(rows, errors.size(), median, worst, layoutOrders(rows, scenariosById));
         if (maxMedianError != null && !(median <= maxMedianError)) {
             spec.commandLine().getErr().println(String.format(Locale.ROOT,
                     "moe-sim: median relative error %.1f%% exceeds --max-median-error %.1f%%", median * 100,
@@ -154,6 +154,42 @@ final class ValidateCommand implements Callable<Integer> {
         } catch (java.io.UncheckedIOException | IllegalStateException e) {
             throw new BadArgumentException(cases + ": malformed CSV: " + e.getMessage());
         }
+    }
+
+    /**
+     * How well moe-sim orders the layouts of one model on one cluster: Spearman's rank correlation between
+     * reported and predicted step times (ties ranked by their average), for every model and cluster with at
+     * least three compared step times.
+     *
+     * @param model   model id
+     * @param cluster GPU count and profile, e.g. {@code 256 h100-sxm}
+     */
+    record LayoutOrder(String model, String cluster, int layouts, double spearman) {
+    }
+
+    static List<LayoutOrder> layoutOrders(List<Row> rows, Map<String, Scenario> scenarios) {
+        Map<String, List<Row>> groups = new java.util.TreeMap<>();
+        for (Row r : rows) {
+            Scenario s = scenarios.get(r.caseId());
+            if (r.metric().equals("stepTimeSeconds") && r.predicted() != null && s != null) {
+                String key = s.model().id() + "\t" + s.cluster().gpuCount() + " " + s.cluster().gpu();
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<LayoutOrder> out = new ArrayList<>();
+        for (var e : groups.entrySet()) {
+            List<Row> g = e.getValue();
+            if (g.size() < 3) {
+                continue;
+            }
+            double[] reported = g.stream().mapToDouble(Row::reported).toArray();
+            double[] predicted = g.stream().mapToDouble(Row::predicted).toArray();
+            double rho = new org.apache.commons.math3.stat.correlation.SpearmansCorrelation()
+                    .correlation(reported, predicted);
+            String[] key = e.getKey().split("\t");
+            out.add(new LayoutOrder(key[0], key[1], g.size(), rho));
+        }
+        return out;
     }
 
     /** The metrics a scenario's simulation produces. */
@@ -185,7 +221,7 @@ final class ValidateCommand implements Callable<Integer> {
         return m;
     }
 
-    private void print(List<Row> rows, int compared, double median, double worst) {
+    private void print(List<Row> rows, int compared, double median, double worst, List<LayoutOrder> orders) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode o = Json.mapper().createObjectNode();
@@ -204,6 +240,11 @@ final class ValidateCommand implements Callable<Integer> {
             if (compared > 0) {
                 sum.put("medianAbsRelativeError", round(median)).put("maxAbsRelativeError", round(worst));
             }
+            ArrayNode order = sum.putArray("layoutOrder");
+            for (LayoutOrder l : orders) {
+                order.addObject().put("model", l.model()).put("cluster", l.cluster()).put("layouts", l.layouts())
+                        .put("spearman", round(l.spearman()));
+            }
             out.print(Json.pretty(o));
             return;
         }
@@ -217,6 +258,10 @@ final class ValidateCommand implements Callable<Integer> {
         out.println();
         out.println(String.format(Locale.ROOT, "%d of %d figures compared; median |error| %.1f%%, worst %.1f%%",
                 compared, rows.size(), median * 100, worst * 100));
+        for (LayoutOrder l : orders) {
+            out.println(String.format(Locale.ROOT, "layout order of %s on %s: Spearman rho %.2f over %d step times",
+                    l.model(), l.cluster(), l.spearman(), l.layouts()));
+        }
     }
 
     private static String num(double v) {

@@ -25,10 +25,46 @@ class ValidateCommandTest {
         assertThat(summary.get("compared").asInt()).isEqualTo(18);
         // Regression guard at today's accuracy (8.3% median over all 18 figures), not the issues' bars.
         assertThat(summary.get("medianAbsRelativeError").asDouble()).isLessThan(0.09);
+        // The five Qwen3-235B layouts on 256 H100 are the only model and cluster with three or more step times.
+        JsonNode order = summary.get("layoutOrder");
+        assertThat(order).hasSize(1);
+        assertThat(order.get(0).get("model").asText()).isEqualTo("qwen3-235b-a22b");
+        assertThat(order.get(0).get("cluster").asText()).isEqualTo("256 h100-sxm");
+        assertThat(order.get(0).get("layouts").asInt()).isEqualTo(5);
+        // Guard at today's order (rho 0.10; the bar is 0.9).
+        assertThat(order.get(0).get("spearman").asDouble()).isBetween(0.0, 1.0);
         for (JsonNode c : n.get("cases")) {
             double rel = (c.get("predicted").asDouble() - c.get("reported").asDouble()) / c.get("reported").asDouble();
             assertThat(c.get("relativeError").asDouble()).isCloseTo(rel, org.assertj.core.data.Offset.offset(1e-3));
         }
+    }
+
+    @Test
+    void layoutOrderIsSpearmansRankCorrelationPerModelAndCluster() throws Exception {
+        var reader = new io.moesim.io.ScenarioReader(io.moesim.model.ModelCatalog.builtIn());
+        java.util.Map<String, io.moesim.scenario.Scenario> scenarios = new java.util.HashMap<>();
+        for (String id : java.util.List.of("qwen3-235b-h100x256-deepep", "qwen3-235b-h100x256-nccl-a2a-pp32",
+                "qwen3-235b-h100x256-deepep-tp4-norecompute", "mixtral-8x22b-h100x128-balanced")) {
+            scenarios.put(id, reader.read(Path.of("..", "validation", "scenarios", id + ".json")));
+        }
+        java.util.function.Function<double[], java.util.List<ValidateCommand.Row>> rows = predicted -> java.util.List.of(
+                new ValidateCommand.Row("qwen3-235b-h100x256-deepep", "stepTimeSeconds", 1, "s", predicted[0], ""),
+                new ValidateCommand.Row("qwen3-235b-h100x256-nccl-a2a-pp32", "stepTimeSeconds", 2, "s", predicted[1], ""),
+                new ValidateCommand.Row("qwen3-235b-h100x256-deepep-tp4-norecompute", "stepTimeSeconds", 3, "s",
+                        predicted[2], ""),
+                // another model and a TFLOPS figure: neither joins the group
+                new ValidateCommand.Row("mixtral-8x22b-h100x128-balanced", "stepTimeSeconds", 9, "s", 1.0, ""),
+                new ValidateCommand.Row("qwen3-235b-h100x256-deepep", "modelTflopsPerGpu", 245, "TFLOPS", 1.0, ""));
+        var same = ValidateCommand.layoutOrders(rows.apply(new double[]{10, 20, 30}), scenarios);
+        assertThat(same).singleElement().satisfies(o -> {
+            assertThat(o.layouts()).isEqualTo(3);
+            assertThat(o.spearman()).isEqualTo(1.0);
+        });
+        assertThat(ValidateCommand.layoutOrders(rows.apply(new double[]{3, 2, 1}), scenarios).get(0).spearman())
+                .isEqualTo(-1.0);
+        // ranks (1, 3, 2) against (1, 2, 3): 1 - 6·2 / (3·8) = 0.5
+        assertThat(ValidateCommand.layoutOrders(rows.apply(new double[]{1, 3, 2}), scenarios).get(0).spearman())
+                .isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-12));
     }
 
     @Test
