@@ -226,7 +226,7 @@ public final class SimulationResult {
 
     /** Category of span {@code i}'s task. */
     public Category spanCategory(int i) {
-        return graph.task(spanTask[i]).category;
+        return graph.category(spanTask[i]);
     }
 
     /** Duration of span {@code i}, ns. */
@@ -236,9 +236,9 @@ public final class SimulationResult {
 
     /** One span. */
     public Span span(int i) {
-        Task t = graph.task(spanTask[i]);
-        return new Span(t.id, t.name, t.category, spanGpu[i], spanStream[i], spanStart[i], spanEnd[i],
-                t.communication ? t.bytes : 0, t.flops);
+        int t = spanTask[i];
+        return new Span(t, graph.name(t), graph.category(t), spanGpu[i], spanStream[i], spanStart[i], spanEnd[i],
+                graph.bytes(t), graph.flops(t));
     }
 
     /** All spans, in completion order. */

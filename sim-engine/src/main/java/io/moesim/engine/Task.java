@@ -23,7 +23,8 @@ final class Task {
     final int[] links;
     final double[] loads;
     final double maxLoad;
-    final int[] deps;
+    /** As given to the builder; released (null) once {@link TaskGraph} has copied them into its arrays. */
+    int[] deps;
 
     Task(int id, String name, Category category, boolean communication, int[] gpus, int[] streams, long workNs,
          double flops, long latencyNs, int smsHeld, double capBytesPerNs, long bytes, int[] links, double[] loads,

@@ -26,11 +26,24 @@ public final class TaskGraph {
     /** Stream index conventionally used for communication. */
     public static final int COMM_STREAM = 1;
 
+    private static final Category[] CATEGORIES = Category.values();
+
     private final Topology topology;
-    private final Task[] tasks;
+    private final int size;
     private final int streamsPerGpu;
+    /**
+     * Report fields per task: name (one String per distinct name), category ordinal, FLOPs, and a
+     * communication task's bytes. The graph keeps no {@link Task} objects: they are only the builder's.
+     */
+    private final String[] names;
+    private final byte[] categories;
+    private final double[] flops;
+    private final long[] bytes;
     /** Distinct unfinished dependencies each task starts with. */
     final int[] initialPending;
+    /** Dependencies of task t: {@code depIds[depStart[t] .. depStart[t+1])}, distinct. */
+    final int[] depStart;
+    final int[] depIds;
     /** Dependents of task t: {@code dependents[dependentStart[t] .. dependentStart[t+1])}, distinct. */
     final int[] dependentStart;
     final int[] dependents;
@@ -64,9 +77,19 @@ public final class TaskGraph {
 
     private TaskGraph(Topology topology, Task[] tasks, int streamsPerGpu) {
         this.topology = topology;
-        this.tasks = tasks;
+        this.size = tasks.length;
         this.streamsPerGpu = streamsPerGpu;
         int n = tasks.length;
+        names = new String[n];
+        categories = new byte[n];
+        flops = new double[n];
+        bytes = new long[n];
+        for (Task task : tasks) {
+            names[task.id] = task.name;
+            categories[task.id] = (byte) task.category.ordinal();
+            flops[task.id] = task.flops;
+            bytes[task.id] = task.communication ? task.bytes : 0;
+        }
         firstQueue = new int[n];
         participants = new int[n];
         isCommunication = new boolean[n];
@@ -114,6 +137,7 @@ public final class TaskGraph {
         int[] queueLength = new int[streamCount + 1];
         for (Task task : tasks) {
             int[] deps = distinct(task.deps);
+            task.deps = deps;
             initialPending[task.id] = deps.length;
             for (int d : deps) {
                 dependentCount[d]++;
@@ -122,6 +146,8 @@ public final class TaskGraph {
                 queueLength[task.gpus[i] * streamsPerGpu + task.streams[i]]++;
             }
         }
+        depStart = prefix(initialPending, n);
+        depIds = new int[depStart[n]];
         dependentStart = prefix(dependentCount, n);
         streamStart = prefix(queueLength, streamCount);
         dependents = new int[dependentStart[n]];
@@ -129,9 +155,12 @@ public final class TaskGraph {
         int[] fillDep = Arrays.copyOf(dependentStart, n);
         int[] fillQueue = Arrays.copyOf(streamStart, streamCount);
         for (Task task : tasks) {
-            for (int d : distinct(task.deps)) {
+            System.arraycopy(task.deps, 0, depIds, depStart[task.id], task.deps.length);
+            for (int d : task.deps) {
                 dependents[fillDep[d]++] = task.id;
             }
+            // The graph keeps the dependencies in depIds; the per-task arrays would double the memory of big graphs.
+            task.deps = null;
             for (int i = 0; i < task.gpus.length; i++) {
                 int q = task.gpus[i] * streamsPerGpu + task.streams[i];
                 streamTasks[fillQueue[q]++] = task.id;
@@ -173,7 +202,7 @@ public final class TaskGraph {
 
     /** Number of tasks. */
     public int size() {
-        return tasks.length;
+        return size;
     }
 
     /** Streams per GPU (one more than the highest stream index used). */
@@ -181,33 +210,43 @@ public final class TaskGraph {
         return streamsPerGpu;
     }
 
-    Task task(int id) {
-        return tasks[id];
-    }
-
     /** The task's name. */
     public String name(int id) {
-        return tasks[id].name;
+        return names[id];
     }
 
     /** The task's category. */
     public Category category(int id) {
-        return tasks[id].category;
+        return CATEGORIES[categories[id]];
     }
 
-    /** The task's dependencies (a copy). */
+    /** A communication task's bytes (0 for other tasks). */
+    long bytes(int id) {
+        return bytes[id];
+    }
+
+    /** The task's floating-point operations (for reports). */
+    double flops(int id) {
+        return flops[id];
+    }
+
+    /** The task's dependencies, distinct, in ascending order (a copy). */
     public int[] dependencies(int id) {
-        return tasks[id].deps.clone();
+        return Arrays.copyOfRange(depIds, depStart[id], depStart[id + 1]);
     }
 
     /** The GPUs a task runs on (one for compute; every participant for communication). */
     public int[] gpus(int id) {
-        return tasks[id].gpus.clone();
+        int[] out = new int[participantStart[id + 1] - participantStart[id]];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = participantQueues[participantStart[id] + i] / streamsPerGpu;
+        }
+        return out;
     }
 
     /** The (first) GPU of task {@code id}, without copying. */
     public int gpu(int id) {
-        return tasks[id].gpus[0];
+        return firstQueue[id] / streamsPerGpu;
     }
 
     private static final int[] NO_INTS = new int[0];
@@ -216,7 +255,7 @@ public final class TaskGraph {
     /** Builds a {@link TaskGraph}; not thread-safe. */
     public static final class Builder {
         private final Topology topology;
-        private final List<Task> tasks = new ArrayList<>();
+        private final ArrayList<Task> tasks = new ArrayList<>();
         private int maxStream;
 
         private Builder(Topology topology) {
@@ -247,7 +286,7 @@ public final class TaskGraph {
                 throw new IllegalArgumentException("workNs must not be negative, got " + workNs);
             }
             checkGpuStream(gpu, stream);
-            return add(new Task(tasks.size(), name, category, false, single(gpu), single(stream), workNs, flops, 0,
+            return add(new Task(tasks.size(), intern(name), category, false, single(gpu), single(stream), workNs, flops, 0,
                     0, Double.POSITIVE_INFINITY, 0, NO_INTS, NO_DOUBLES, checkDeps(deps)));
         }
 
@@ -262,7 +301,7 @@ public final class TaskGraph {
                 throw new IllegalArgumentException("host task '" + name + "': ns must not be negative, got " + ns);
             }
             checkGpuStream(gpu, stream);
-            return add(new Task(tasks.size(), name, Category.HOST, true, single(gpu), single(stream), 0, 0, ns, 0,
+            return add(new Task(tasks.size(), intern(name), Category.HOST, true, single(gpu), single(stream), 0, 0, ns, 0,
                     Double.POSITIVE_INFINITY, 0, NO_INTS, NO_DOUBLES, checkDeps(deps)));
         }
 
@@ -292,8 +331,31 @@ public final class TaskGraph {
         }
 
         /** The graph; the builder must not be used afterwards. */
+        /**
+         * The graph of the tasks added so far. A builder builds once: the graph takes over its tasks.
+         *
+         * @throws IllegalStateException when called a second time
+         */
         public TaskGraph build() {
-            return new TaskGraph(topology, tasks.toArray(new Task[0]), maxStream + 1);
+            if (built) {
+                throw new IllegalStateException("this builder's graph was already built");
+            }
+            built = true;
+            names.clear();
+            TaskGraph graph = new TaskGraph(topology, tasks.toArray(new Task[0]), maxStream + 1);
+            // The graph holds everything in arrays: let the task objects go while the graph is simulated.
+            tasks.clear();
+            tasks.trimToSize();
+            return graph;
+        }
+
+        private boolean built;
+        /** One String per distinct task name: a training step repeats each name across layers and stages. */
+        private final java.util.Map<String, String> names = new java.util.HashMap<>();
+
+        private String intern(String name) {
+            String known = names.putIfAbsent(name, name);
+            return known == null ? name : known;
         }
 
         /**
@@ -307,6 +369,9 @@ public final class TaskGraph {
         }
 
         int add(Task t) {
+            if (built) {
+                throw new IllegalStateException("this builder's graph was already built");
+            }
             tasks.add(t);
             for (int s : t.streams) {
                 maxStream = Math.max(maxStream, s);
@@ -469,8 +534,8 @@ public final class TaskGraph {
                     streams[k] = participants.get(k)[1];
                 }
             }
-            int id = builder.add(new Task(builder.size(), name, category, true, gpus, streams, 0, 0, latencyNs, smsHeld,
-                    capBytesPerNs, bytes >= 0 ? bytes : flowBytes, links, loads, depsChecked));
+            int id = builder.add(new Task(builder.size(), builder.intern(name), category, true, gpus, streams, 0, 0,
+                    latencyNs, smsHeld, capBytesPerNs, bytes >= 0 ? bytes : flowBytes, links, loads, depsChecked));
             loadByLink = null;
             return id;
         }
