@@ -267,4 +267,39 @@ final class Charts {
         plot.setRenderer(r);
         return chart;
     }
+
+    /**
+     * The Pareto front as a scatter: series 0 the front's layouts (dots joined by a thin staircase-free line in
+     * front order), series 1 the selected layout (a larger ring).
+     */
+    static JFreeChart paretoFront(XYSeriesCollection data) {
+        JFreeChart chart = ChartFactory.createScatterPlot("Pareto front", "", "", data, PlotOrientation.VERTICAL, false,
+                true, false);
+        chart.getTitle().setFont(TITLE);
+        chart.setBackgroundPaint(Color.WHITE);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(new Color(0xfafafa));
+        plot.setRangeGridlinePaint(new Color(0xdddddd));
+        plot.setDomainGridlinePaint(new Color(0xdddddd));
+        plot.getDomainAxis().setTickLabelFont(SMALL);
+        plot.getDomainAxis().setLabelFont(SMALL);
+        plot.getRangeAxis().setTickLabelFont(SMALL);
+        plot.getRangeAxis().setLabelFont(SMALL);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+        org.jfree.chart.renderer.xy.XYLineAndShapeRenderer r = new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(
+                true, true);
+        r.setSeriesPaint(0, PALETTE[0]);
+        r.setSeriesStroke(0, new BasicStroke(1f));
+        r.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-4, -4, 8, 8));
+        r.setSeriesPaint(1, PALETTE[1]);
+        r.setSeriesLinesVisible(1, false);
+        r.setSeriesShape(1, new java.awt.geom.Ellipse2D.Double(-7, -7, 14, 14));
+        r.setSeriesShapesFilled(1, false);
+        r.setSeriesStroke(1, new BasicStroke(2.5f));
+        r.setUseOutlinePaint(false);
+        r.setDefaultToolTipGenerator(new StandardXYToolTipGenerator());
+        plot.setRenderer(r);
+        return chart;
+    }
 }

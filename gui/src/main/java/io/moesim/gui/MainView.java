@@ -1,14 +1,22 @@
 package io.moesim.gui;
 
+import io.moesim.gui.viewmodel.ExportFormat;
 import io.moesim.gui.viewmodel.WorkbenchViewModel;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
@@ -16,6 +24,10 @@ import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -23,9 +35,9 @@ import javafx.scene.layout.Region;
 import javafx.stage.FileChooser;
 
 /**
- * The workbench window's content: a toolbar (new, open, save, simulate, cancel, auto re-simulate,
- * progress), the scenario editor on the left, and tabs for the results (timeline and charts), the
- * comparison of two simulations, the layout search, the what-if sweep and the validation run; the
+ * The workbench window's content: a menu bar (File with Export, Edit with Undo and Redo), a toolbar (new,
+ * open, save, export, simulate, cancel, auto re-simulate, progress), the scenario editor on the left, and
+ * tabs for the results (timeline and charts), the comparison of two simulations, the layout search, the what-if sweep and the validation run; the
  * result's headline at the bottom.
  */
 public final class MainView extends BorderPane {
@@ -43,7 +55,18 @@ public final class MainView extends BorderPane {
         this.timeline = new TimelineView(vm.timeline());
         this.results = new ResultsView(vm.results(), timeline);
         this.sweep = new SweepView(vm.sweep());
-        setTop(toolbar());
+        setTop(new javafx.scene.layout.VBox(menuBar(), toolbar()));
+        // Ctrl+Z / Ctrl+Shift+Z undo the editor's edits wherever the focus is: caught before a text field's
+        // own undo sees the keys (the menu items show the same shortcuts)
+        addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (UNDO_KEYS.match(e)) {
+                vm.editor().undo();
+                e.consume();
+            } else if (REDO_KEYS.match(e) || REDO_KEYS_ALT.match(e)) {
+                vm.editor().redo();
+                e.consume();
+            }
+        });
 
         ScrollPane editor = new ScrollPane(new ScenarioEditorView(vm.editor()));
         editor.setFitToWidth(true);
@@ -87,6 +110,72 @@ public final class MainView extends BorderPane {
         setBottom(bottom);
     }
 
+    /** Undo: Ctrl+Z (Cmd+Z on macOS). */
+    static final KeyCombination UNDO_KEYS = new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN);
+    /** Redo: Ctrl+Shift+Z. */
+    static final KeyCombination REDO_KEYS = new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN,
+            KeyCombination.SHIFT_DOWN);
+    /** Redo: also Ctrl+Y. */
+    static final KeyCombination REDO_KEYS_ALT = new KeyCodeCombination(KeyCode.Y, KeyCombination.SHORTCUT_DOWN);
+
+    private MenuBar menuBar() {
+        MenuItem newItem = new MenuItem("New");
+        newItem.setOnAction(e -> vm.editor().newScenario());
+        MenuItem openItem = new MenuItem("Open…");
+        openItem.setOnAction(e -> open());
+        MenuItem saveItem = new MenuItem("Save");
+        saveItem.setOnAction(e -> save(vm.editor().fileProperty().get()));
+        MenuItem saveAsItem = new MenuItem("Save as…");
+        saveAsItem.setOnAction(e -> save(null));
+        Menu exportMenu = new Menu("Export");
+        exportMenu.setId("menu-export");
+        exportMenu.getItems().addAll(exportItems("menu-export-"));
+        Menu file = new Menu("File", null, newItem, openItem, saveItem, saveAsItem, new SeparatorMenuItem(), exportMenu);
+        MenuItem undo = new MenuItem("Undo");
+        undo.setId("menu-undo");
+        undo.setOnAction(e -> vm.editor().undo());
+        undo.disableProperty().bind(vm.editor().canUndoProperty().not());
+        MenuItem redo = new MenuItem("Redo");
+        redo.setId("menu-redo");
+        redo.setOnAction(e -> vm.editor().redo());
+        redo.disableProperty().bind(vm.editor().canRedoProperty().not());
+        // shown in the menu; the key filter in the constructor consumes the keys first, so they act once
+        undo.setAccelerator(UNDO_KEYS);
+        redo.setAccelerator(REDO_KEYS);
+        Menu edit = new Menu("Edit", null, undo, redo);
+        edit.setId("menu-edit");
+        MenuBar bar = new MenuBar(file, edit);
+        bar.setId("menu-bar");
+        return bar;
+    }
+
+    /** One item per export format; each asks where to write, then exports the editor's scenario there. */
+    private List<MenuItem> exportItems(String idPrefix) {
+        List<MenuItem> items = new ArrayList<>();
+        for (ExportFormat f : vm.export().formats()) {
+            MenuItem item = new MenuItem(f.label() + "…");
+            item.setId(idPrefix + f.id());
+            item.setOnAction(e -> export(f));
+            items.add(item);
+        }
+        return items;
+    }
+
+    private void export(ExportFormat format) {
+        FileChooser fc = chooser("Export as " + format.label());
+        fc.getExtensionFilters().setAll(new FileChooser.ExtensionFilter(format.label(), format.pattern()));
+        fc.setInitialFileName(vm.export().suggestedFileName(format));
+        File f = fc.showSaveDialog(getScene().getWindow());
+        if (f != null) {
+            exportTo(format, f.toPath());
+        }
+    }
+
+    /** Exports the editor's scenario (what the Export menu does once a file is chosen); the status line says how it went. */
+    boolean exportTo(ExportFormat format, Path target) {
+        return vm.export().export(format, target);
+    }
+
     private ToolBar toolbar() {
         Button newButton = new Button("New");
         newButton.setOnAction(e -> vm.editor().newScenario());
@@ -125,6 +214,7 @@ public final class MainView extends BorderPane {
         };
         vm.simulation().statusProperty().addListener(o -> updateStatus.run());
         vm.editor().messageProperty().addListener((o, old, m) -> status.setText(m));
+        vm.export().statusProperty().addListener((o, old, m) -> status.setText(m));
         updateStatus.run();
         Label file = new Label();
         file.setId("file");
@@ -135,7 +225,12 @@ public final class MainView extends BorderPane {
         vm.editor().fileProperty().addListener(o -> updateFile.run());
         vm.editor().dirtyProperty().addListener(o -> updateFile.run());
         updateFile.run();
-        return new ToolBar(newButton, open, save, saveAs, file, new Separator(), simulate, cancel, progress, auto);
+        MenuButton export = new MenuButton("Export…");
+        export.setId("export");
+        export.setTooltip(new Tooltip("the editor's scenario as Megatron-LM arguments, a DeepSpeed config or a scenario "
+                + "file (moe-sim export --format)"));
+        export.getItems().addAll(exportItems("export-"));
+        return new ToolBar(newButton, open, save, saveAs, export, file, new Separator(), simulate, cancel, progress, auto);
     }
 
     private FileChooser chooser(String title) {

@@ -1,6 +1,8 @@
 package io.moesim.gui;
 
 import io.moesim.gui.viewmodel.ConvergencePoint;
+import io.moesim.gui.viewmodel.ExportFormat;
+import io.moesim.gui.viewmodel.FrontPoint;
 import io.moesim.gui.viewmodel.SearchRow;
 import io.moesim.gui.viewmodel.SearchViewModel;
 import java.io.File;
@@ -39,10 +41,12 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The layout search: method (genetic with budget and seed, or exhaustive), the dimensions to replace,
- * Search and Cancel with progress; the convergence (best tokens/s/GPU against the layouts evaluated) as a
- * line chart, the best layouts in a table, and Apply (into the editor) and Export (the layout as scenario
- * JSON, which can be saved) for the selected one.
+ * The layout search: objectives (tokens/s/GPU alone, or a Pareto front against memory or GPUs), method
+ * (genetic with budget and seed, or exhaustive), the dimensions to replace, Search and Cancel with progress;
+ * the convergence (best tokens/s/GPU against the layouts evaluated) as a line chart and, for two objectives,
+ * the front as a scatter chart (a click selects the point's layout); the best layouts (or the front) in a
+ * table, and Apply (into the editor) and Export (Megatron-LM arguments, a DeepSpeed config or scenario JSON,
+ * which can be saved) for the selected one.
  */
 public final class SearchView extends BorderPane {
     private final SearchViewModel vm;
@@ -50,9 +54,22 @@ public final class SearchView extends BorderPane {
     private final JFreeChart chart = Charts.convergence(new XYSeriesCollection(best));
     private final List<ObjectProperty<Integer>> adapters = new ArrayList<>();
     private final TableView<SearchRow> table;
+    /** The Pareto front, in the view-model's order (the series keeps insertion order, so item i is front point i). */
+    private final XYSeries frontSeries = new XYSeries("front", false, true);
+    private final XYSeries selectedSeries = new XYSeries("selected", false, true);
+    private final XYSeriesCollection frontData = new XYSeriesCollection();
+    private final JFreeChart frontChart = Charts.paretoFront(frontData);
 
     public SearchView(SearchViewModel vm) {
         this.vm = vm;
+        frontData.addSeries(frontSeries);
+        frontData.addSeries(selectedSeries);
+        ChoiceBox<SearchViewModel.Objectives> objectives = new ChoiceBox<>(
+                FXCollections.observableArrayList(vm.objectiveChoices()));
+        objectives.setId("search-objectives");
+        objectives.setTooltip(new Tooltip("one objective (rank the layouts by tokens/s/GPU) or a Pareto front of two, "
+                + "as moe-sim search --objectives throughput,memory | throughput,gpus"));
+        objectives.valueProperty().bindBidirectional(vm.objectivesProperty());
         ChoiceBox<SearchViewModel.Method> method = new ChoiceBox<>(FXCollections.observableArrayList(vm.methods()));
         method.setId("search-method");
         method.valueProperty().bindBidirectional(vm.methodProperty());
@@ -76,7 +93,7 @@ public final class SearchView extends BorderPane {
         cancel.setId("search-cancel");
         cancel.setOnAction(e -> vm.cancel());
         cancel.disableProperty().bind(vm.runningProperty().not());
-        HBox bar = new HBox(6, method, new Label("budget"), budget, new Label("seed"), seed, new Label("space"), space,
+        HBox bar = new HBox(6, objectives, method, new Label("budget"), budget, new Label("seed"), seed, new Label("space"), space,
                 run, cancel);
         bar.setAlignment(Pos.CENTER_LEFT);
         budget.setPrefWidth(90);
@@ -113,9 +130,13 @@ public final class SearchView extends BorderPane {
         apply.setId("search-apply");
         apply.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
         apply.setOnAction(e -> vm.apply(table.getSelectionModel().getSelectedItem()));
+        ChoiceBox<ExportFormat> format = new ChoiceBox<>(FXCollections.observableArrayList(vm.exportFormats()));
+        format.setId("search-export-format");
+        format.valueProperty().bindBidirectional(vm.exportFormatProperty());
         Button export = new Button("Export");
         export.setId("search-export");
-        export.setTooltip(new Tooltip("the selected layout as a scenario file (moe-sim export --format scenario)"));
+        export.setTooltip(new Tooltip("the selected layout as Megatron-LM arguments, a DeepSpeed config or a scenario "
+                + "file (moe-sim export --format)"));
         export.disableProperty().bind(apply.disableProperty());
         export.setOnAction(e -> vm.export(table.getSelectionModel().getSelectedItem()));
         Button save = new Button("Save export…");
@@ -124,7 +145,7 @@ public final class SearchView extends BorderPane {
         save.setOnAction(e -> saveExport());
         Label exportTitle = new Label();
         exportTitle.textProperty().bind(vm.exportTitleProperty());
-        HBox actions = new HBox(6, apply, export, save, exportTitle);
+        HBox actions = new HBox(6, apply, format, export, save, exportTitle);
         actions.setAlignment(Pos.CENTER_LEFT);
         actions.setPadding(new Insets(4, 6, 4, 6));
         TextArea exported = new TextArea();
@@ -137,11 +158,65 @@ public final class SearchView extends BorderPane {
         exported.setPrefRowCount(8);
         VBox lower = new VBox(table, actions, exported);
         VBox.setVgrow(table, Priority.ALWAYS);
-        SplitPane split = new SplitPane(viewer, lower);
+        ChartViewer frontViewer = new ChartViewer(frontChart);
+        frontViewer.setId("chart-front");
+        // a click on a point of the front selects its layout in the table
+        frontViewer.addChartMouseListener(new org.jfree.chart.fx.interaction.ChartMouseListenerFX() {
+            @Override
+            public void chartMouseClicked(org.jfree.chart.fx.interaction.ChartMouseEventFX event) {
+                if (event.getEntity() instanceof org.jfree.chart.entity.XYItemEntity item && item.getSeriesIndex() == 0) {
+                    selectFrontPoint(item.getItem());
+                }
+            }
+
+            @Override
+            public void chartMouseMoved(org.jfree.chart.fx.interaction.ChartMouseEventFX event) {
+            }
+        });
+        frontViewer.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(vm.front()));
+        frontViewer.managedProperty().bind(frontViewer.visibleProperty());
+        SplitPane charts = new SplitPane(viewer, frontViewer);
+        charts.setDividerPositions(0.4);
+        SplitPane split = new SplitPane(charts, lower);
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.45);
         setCenter(split);
         vm.convergence().addListener((ListChangeListener<ConvergencePoint>) this::convergenceChanged);
+        vm.front().addListener((ListChangeListener<FrontPoint>) c -> frontChanged());
+        vm.frontXLabelProperty().addListener(o -> frontChart.getXYPlot().getDomainAxis()
+                .setLabel(vm.frontXLabelProperty().get()));
+        vm.frontYLabelProperty().addListener(o -> frontChart.getXYPlot().getRangeAxis()
+                .setLabel(vm.frontYLabelProperty().get()));
+        table.getSelectionModel().selectedItemProperty().addListener((o, old, row) -> showSelected(row));
+    }
+
+    private void frontChanged() {
+        frontSeries.setNotify(false);
+        frontSeries.clear();
+        for (FrontPoint p : vm.front()) {
+            frontSeries.add(p.x(), p.y(), false);
+        }
+        frontSeries.setNotify(true);
+        frontChart.setTitle("Pareto front: " + vm.front().size() + " layout" + (vm.front().size() == 1 ? "" : "s"));
+        showSelected(table.getSelectionModel().getSelectedItem());
+    }
+
+    private void showSelected(SearchRow row) {
+        selectedSeries.clear();
+        for (FrontPoint p : vm.front()) {
+            if (p.row() == row) {
+                selectedSeries.add(p.x(), p.y());
+            }
+        }
+    }
+
+    /** Selects the layout of the front's {@code index}-th point in the table (what a click on the point does). */
+    void selectFrontPoint(int index) {
+        if (index >= 0 && index < vm.front().size()) {
+            SearchRow row = vm.front().get(index).row();
+            table.getSelectionModel().select(row);
+            table.scrollTo(row);
+        }
     }
 
     private void convergenceChanged(ListChangeListener.Change<? extends ConvergencePoint> c) {
@@ -170,8 +245,10 @@ public final class SearchView extends BorderPane {
 
     private void saveExport() {
         FileChooser fc = new FileChooser();
-        fc.setTitle("Save the exported scenario");
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Scenario (JSON)", "*.json"));
+        ExportFormat format = vm.exportedFormat();
+        fc.setTitle("Save the export (" + format.label() + ")");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(format.label(), format.pattern()));
+        fc.setInitialFileName(vm.suggestedExportName());
         File f = fc.showSaveDialog(getScene().getWindow());
         if (f != null) {
             vm.saveExport(f.toPath());   // a failure is reported on the status line
@@ -202,6 +279,16 @@ public final class SearchView extends BorderPane {
     /** The results table. */
     TableView<SearchRow> table() {
         return table;
+    }
+
+    /** Points of the front chart: the front's, then the selected one's (tests read them). */
+    int[] frontChartPoints() {
+        return new int[]{frontSeries.getItemCount(), selectedSeries.getItemCount()};
+    }
+
+    /** The front chart's axis labels, x then y. */
+    String[] frontAxes() {
+        return new String[]{frontChart.getXYPlot().getDomainAxis().getLabel(), frontChart.getXYPlot().getRangeAxis().getLabel()};
     }
 
     /** Points of the convergence chart (tests read it). */

@@ -142,6 +142,19 @@ public final class ScenarioEditorViewModel {
     /** Models imported from Hugging Face configs: the model choice's label and the scenario's model node. */
     private final java.util.Map<String, ObjectNode> importedModels = new java.util.LinkedHashMap<>();
 
+    /** Undo steps kept; older ones are dropped. */
+    public static final int HISTORY = 200;
+    /** Changes of one field closer together than this are one undo step (typing a number is one edit). */
+    public static final long COALESCE_MS = 1500;
+    private final java.util.ArrayDeque<List<Object>> undo = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<List<Object>> redo = new java.util.ArrayDeque<>();
+    private final ReadOnlyBooleanWrapper canUndo = new ReadOnlyBooleanWrapper(this, "canUndo", false);
+    private final ReadOnlyBooleanWrapper canRedo = new ReadOnlyBooleanWrapper(this, "canRedo", false);
+    /** The fields' values after the last edit (what an undo step goes back to). */
+    private List<Object> current;
+    private Object lastField;
+    private long lastEditNanos;
+
     /** The file's JSON as last loaded or saved; edits are applied to a copy of it. */
     private ObjectNode base;
     private boolean loading;
@@ -166,10 +179,10 @@ public final class ScenarioEditorViewModel {
         Observable[] fields = {name, model, gpu, nodes, gpusPerNode, tp, pp, vpp, cp, ep, etp, microBatch, globalBatch,
                 seqLen, recompute, precision, dispatcher, routingKind, skew, strategy, a2aOverlap};
         for (Observable o : fields) {
-            o.addListener(x -> edited());
+            o.addListener(x -> edited(o));
         }
         for (OverrideField f : overrides()) {
-            f.valueProperty().addListener(x -> edited());
+            f.valueProperty().addListener(x -> edited(f));
         }
         capacityFactor.setInherited("dropless");
         newScenario();
@@ -319,6 +332,7 @@ public final class ScenarioEditorViewModel {
         }
         revalidate();
         dirty.set(false);
+        resetHistory();
     }
 
     private static String defaultName(Path path) {
@@ -338,11 +352,126 @@ public final class ScenarioEditorViewModel {
     }
 
     private void edited() {
+        edited(new Object());   // an edit of its own: never merged with the one before
+    }
+
+    /** @param field what changed: consecutive changes of one field within {@link #COALESCE_MS} are one undo step */
+    private void edited(Object field) {
         if (loading) {
             return;
         }
         dirty.set(true);
         revalidate();
+        record(field);
+    }
+
+    // ---- undo / redo ---------------------------------------------------------------------------------
+
+    /** The values of every field, in a fixed order: one undo step. */
+    private List<Object> snapshot() {
+        List<Object> v = new ArrayList<>();
+        for (javafx.beans.property.Property<?> p : fieldProperties()) {
+            v.add(p.getValue());
+        }
+        for (OverrideField f : overrides()) {
+            v.add(f.valueProperty().get());
+        }
+        return v;
+    }
+
+    private List<javafx.beans.property.Property<?>> fieldProperties() {
+        return List.of(name, model, gpu, nodes, gpusPerNode, tp, pp, vpp, cp, ep, etp, microBatch, globalBatch, seqLen,
+                recompute, precision, dispatcher, routingKind, skew, strategy, a2aOverlap);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void restore(List<Object> state) {
+        loading = true;
+        try {
+            List<javafx.beans.property.Property<?>> props = fieldProperties();
+            for (int i = 0; i < props.size(); i++) {
+                ((javafx.beans.property.Property<Object>) props.get(i)).setValue(state.get(i));
+            }
+            List<OverrideField> o = overrides();
+            for (int i = 0; i < o.size(); i++) {
+                o.get(i).valueProperty().set((String) state.get(props.size() + i));
+            }
+        } finally {
+            loading = false;
+        }
+        current = state;
+        lastField = null;
+        dirty.set(true);
+        revalidate();
+        updateHistory();
+    }
+
+    /** Called after every edit: the state before it goes on the undo stack, unless the edit continues the last one. */
+    private void record(Object field) {
+        List<Object> now = snapshot();
+        if (now.equals(current)) {
+            return;
+        }
+        long t = System.nanoTime();
+        boolean coalesce = field == lastField && t - lastEditNanos < COALESCE_MS * 1_000_000L && !undo.isEmpty();
+        if (!coalesce) {
+            undo.push(current);
+            while (undo.size() > HISTORY) {
+                undo.removeLast();
+            }
+        }
+        redo.clear();
+        current = now;
+        lastField = field;
+        lastEditNanos = t;
+        updateHistory();
+    }
+
+    /** Forgets every undo and redo step: the fields as they are become the start of the history. */
+    private void resetHistory() {
+        undo.clear();
+        redo.clear();
+        current = snapshot();
+        lastField = null;
+        updateHistory();
+    }
+
+    private void updateHistory() {
+        canUndo.set(!undo.isEmpty());
+        canRedo.set(!redo.isEmpty());
+    }
+
+    /**
+     * Takes back the last edit (typing in one field counts as one edit until another field changes or
+     * {@link #COALESCE_MS} pass); does nothing when there is none.
+     */
+    public void undo() {
+        if (undo.isEmpty()) {
+            return;
+        }
+        redo.push(current);
+        restore(undo.pop());
+        message.set("undone (" + undo.size() + " more)");
+    }
+
+    /** Applies the edit last undone again; does nothing when there is none (any new edit clears the redo steps). */
+    public void redo() {
+        if (redo.isEmpty()) {
+            return;
+        }
+        undo.push(current);
+        restore(redo.pop());
+        message.set("redone (" + redo.size() + " more)");
+    }
+
+    /** Whether {@link #undo()} has something to take back. */
+    public ReadOnlyBooleanProperty canUndoProperty() {
+        return canUndo.getReadOnlyProperty();
+    }
+
+    /** Whether {@link #redo()} has something to apply again. */
+    public ReadOnlyBooleanProperty canRedoProperty() {
+        return canRedo.getReadOnlyProperty();
     }
 
     /** The scenario JSON the fields describe: the loaded file's JSON with the fields applied. */

@@ -53,6 +53,16 @@ public final class SearchRow {
         return evaluation.peakMemoryGiB();
     }
 
+    /** GPUs of the layout (the node count may differ from the scenario's in a throughput-against-GPUs search). */
+    public int gpus() {
+        return evaluation.gpus();
+    }
+
+    /** Tokens per second of the whole cluster. */
+    public double totalTokensPerSecond() {
+        return evaluation.totalTokensPerSecond();
+    }
+
     public int tp() {
         return evaluation.layout().tp();
     }

@@ -8,6 +8,8 @@ import io.moesim.scenario.Precision;
 import io.moesim.scenario.Scenario;
 import io.moesim.search.Evaluation;
 import io.moesim.search.LayoutSearch;
+import io.moesim.search.ParetoObjectives;
+import io.moesim.search.ParetoResult;
 import io.moesim.search.SearchProgress;
 import io.moesim.search.SearchResult;
 import io.moesim.search.SearchSpace;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The layout search as the workbench runs it, without a toolkit: the search space of a scenario (the
@@ -42,6 +45,17 @@ public final class SearchRun {
      * @throws IllegalArgumentException naming the entry that cannot be read, or when no layout is valid
      */
     public static SearchSpace space(Scenario base, String spaceText) {
+        return space(base, spaceText, false);
+    }
+
+    /**
+     * The search space of {@code base} as {@link #space(Scenario, String)}, with the node count searched too
+     * (1 … the scenario's, unless {@code spaceText} names it) when {@code varyNodes} — what the
+     * throughput-against-GPUs Pareto search needs.
+     *
+     * @throws IllegalArgumentException naming the entry that cannot be read, or when no layout is valid
+     */
+    public static SearchSpace space(Scenario base, String spaceText, boolean varyNodes) {
         SearchSpace.Builder b = SearchSpace.builder(base);
         String text = spaceText == null ? "" : spaceText.strip();
         if (!text.isEmpty()) {
@@ -54,6 +68,7 @@ public final class SearchRun {
                 }
             }
         }
+        b.varyNodes(varyNodes);
         SearchSpace s = b.build();
         if (s.validLayouts().isEmpty()) {
             throw new IllegalArgumentException("no layout of the search space passes the layout rules");
@@ -77,6 +92,30 @@ public final class SearchRun {
                                    long seed, int threads, BooleanSupplier cancelled,
                                    Consumer<ConvergencePoint> onEvaluation, SearchProgress progress)
             throws ProfileException {
+        LayoutSearch search = search(base, file, space, budget, seed, threads, cancelled, onEvaluation, progress);
+        return stopWhenCancelled(cancelled, () -> exhaustive ? search.exhaustive() : search.genetic());
+    }
+
+    /**
+     * The Pareto front of {@code space} for two objectives: exact over every valid layout ({@code exhaustive})
+     * or NSGA-II within {@code budget} distinct layouts. Arguments and callbacks as {@link #run}; the convergence
+     * still follows the best feasible tokens/s/GPU.
+     *
+     * @throws ProfileException      when the GPU profile cannot be read
+     * @throws CancellationException when {@code cancelled} said so
+     */
+    public static ParetoResult runPareto(Scenario base, Path file, SearchSpace space, ParetoObjectives objectives,
+                                         boolean exhaustive, int budget, long seed, int threads,
+                                         BooleanSupplier cancelled, Consumer<ConvergencePoint> onEvaluation,
+                                         SearchProgress progress) throws ProfileException {
+        LayoutSearch search = search(base, file, space, budget, seed, threads, cancelled, onEvaluation, progress);
+        return stopWhenCancelled(cancelled,
+                () -> exhaustive ? search.paretoExhaustive(objectives) : search.pareto(objectives));
+    }
+
+    private static LayoutSearch search(Scenario base, Path file, SearchSpace space, int budget, long seed, int threads,
+                                       BooleanSupplier cancelled, Consumer<ConvergencePoint> onEvaluation,
+                                       SearchProgress progress) throws ProfileException {
         HardwareProfile profile = ScenarioRunner.profile(base.cluster(), file == null ? Path.of("scenario.json") : file);
         double peak = profile.gpu().peakTflops().getOrDefault(
                 base.precision() == Precision.FP8 ? DataType.FP8 : DataType.BF16, 0.0);
@@ -98,10 +137,12 @@ public final class SearchRun {
             }
             return e;
         };
-        LayoutSearch search = LayoutSearch.builder(space, observed).threads(threads).seed(seed).budget(budget)
-                .progress(progress).build();
+        return LayoutSearch.builder(space, observed).threads(threads).seed(seed).budget(budget).progress(progress).build();
+    }
+
+    private static <T> T stopWhenCancelled(BooleanSupplier cancelled, Supplier<T> search) {
         try {
-            return exhaustive ? search.exhaustive() : search.genetic();
+            return search.get();
         } catch (RuntimeException e) {
             if (cancelled.getAsBoolean()) {
                 CancellationException c = new CancellationException("search cancelled");

@@ -1,18 +1,16 @@
 package io.moesim.gui.viewmodel;
 
-import io.moesim.io.Json;
-import io.moesim.io.ScenarioJson;
 import io.moesim.model.ModelCatalog;
 import io.moesim.scenario.Scenario;
 import io.moesim.scenario.Workload;
+import io.moesim.search.Evaluation;
 import io.moesim.search.Layout;
+import io.moesim.search.ParetoObjectives;
+import io.moesim.search.ParetoResult;
 import io.moesim.search.SearchResult;
 import io.moesim.search.SearchSpace;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,8 +37,9 @@ import javafx.concurrent.Task;
  * replaced ({@code tp=1,2 ep=4,8}, as {@code --space}), then {@link #run()} — a {@link Task} — with progress,
  * the convergence (best tokens/s/GPU after each evaluated layout) and {@link #cancel()}. The best layouts
  * land in {@link #rows()}; {@link #apply(SearchRow)} puts one into the editor, {@link #export(SearchRow)}
- * renders it as the canonical scenario JSON ({@link ScenarioJson}, what {@code moe-sim export --format
- * scenario} prints), which {@link #saveExport(Path)} writes.
+ * renders it as Megatron-LM arguments, a DeepSpeed config or the canonical scenario JSON (what {@code moe-sim
+ * export --format} prints), which {@link #saveExport(Path)} writes. With two {@link Objectives} the search is
+ * NSGA-II (or exhaustive) and {@link #rows()} and {@link #front()} hold the Pareto front.
  *
  * <p>The best layout and the table are the same for a seed on any number of threads (the search is
  * deterministic); the convergence curve is drawn in the order evaluations finish, so with several threads
@@ -68,6 +67,39 @@ public final class SearchViewModel {
         }
     }
 
+    /** What the search maximises, and against what. */
+    public enum Objectives {
+        /** tokens/s/GPU alone: the best layouts ranked */
+        THROUGHPUT("tokens/s/GPU", null),
+        /** tokens/s/GPU against peak memory per GPU: a Pareto front */
+        THROUGHPUT_MEMORY("tokens/s/GPU vs memory", ParetoObjectives.THROUGHPUT_MEMORY),
+        /** tokens/s of the cluster against the GPU count (nodes searched from 1): a Pareto front */
+        THROUGHPUT_GPUS("tokens/s vs GPUs", ParetoObjectives.THROUGHPUT_GPUS);
+
+        private final String label;
+        private final ParetoObjectives pareto;
+
+        Objectives(String label, ParetoObjectives pareto) {
+            this.label = label;
+            this.pareto = pareto;
+        }
+
+        /** Whether the search yields a Pareto front rather than a ranking. */
+        public boolean isPareto() {
+            return pareto != null;
+        }
+
+        /** The objectives as {@code moe-sim search --objectives} names them. */
+        public String id() {
+            return pareto == null ? "throughput" : pareto.id();
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
     /** Rows the table keeps. */
     public static final int TOP = 20;
 
@@ -78,6 +110,12 @@ public final class SearchViewModel {
     private final IntegerProperty budget = new SimpleIntegerProperty(this, "budget", 100);
     private final IntegerProperty seed = new SimpleIntegerProperty(this, "seed", 1);
     private final StringProperty spaceText = new SimpleStringProperty(this, "spaceText", "");
+    private final ObjectProperty<Objectives> objectives = new SimpleObjectProperty<>(this, "objectives", Objectives.THROUGHPUT);
+    private final ObjectProperty<ExportFormat> exportFormat = new SimpleObjectProperty<>(this, "exportFormat",
+            ExportFormat.SCENARIO);
+    private final ObservableList<FrontPoint> front = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper frontXLabel = new ReadOnlyStringWrapper(this, "frontXLabel", "");
+    private final ReadOnlyStringWrapper frontYLabel = new ReadOnlyStringWrapper(this, "frontYLabel", "");
     private final ObservableList<SearchRow> rows = FXCollections.observableArrayList();
     private final ObservableList<ConvergencePoint> convergence = FXCollections.observableArrayList();
     private final BackgroundRunner runner;
@@ -86,6 +124,7 @@ public final class SearchViewModel {
     /** The scenario and file of the last search, which its layouts are applied to. */
     private Scenario searched;
     private Path searchedFile;
+    private ExportFormat exportedFormat = ExportFormat.SCENARIO;
 
     public SearchViewModel(ScenarioEditorViewModel editor, BackgroundWork work, ModelCatalog catalog) {
         this.editor = editor;
@@ -119,26 +158,34 @@ public final class SearchViewModel {
         ConcurrentLinkedQueue<ConvergencePoint> pending = new ConcurrentLinkedQueue<>();
         AtomicBoolean flushQueued = new AtomicBoolean();
         FrameThrottle throttle = new FrameThrottle();
-        int[] validLayouts = {0};
-        Task<SearchResult> task = new Task<>() {
+        Objectives goal = objectives.get();
+        ParetoObjectives pareto = goal.pareto;
+        Task<Object> task = new Task<>() {
             @Override
-            protected SearchResult call() throws Exception {
+            protected Object call() throws Exception {
                 updateProgress(-1, 1);
-                SearchSpace space = SearchRun.space(s, text);
-                validLayouts[0] = space.validLayouts().size();
-                updateMessage(String.format(Locale.ROOT, "%d valid layouts; searching (%s)...", validLayouts[0],
-                        exhaustive ? "exhaustive" : "genetic, budget " + b + ", seed " + sd));
+                SearchSpace space = SearchRun.space(s, text, pareto != null && pareto.varyNodes());
+                int valid = space.validLayouts().size();
+                updateMessage(String.format(Locale.ROOT, "%d valid layouts; searching (%s%s)...", valid,
+                        exhaustive ? "exhaustive" : (pareto != null ? "NSGA-II" : "genetic") + ", budget " + b
+                                + ", seed " + sd, pareto != null ? ", objectives " + pareto.id() : ""));
+                java.util.function.Consumer<ConvergencePoint> onEvaluation = p -> {
+                    pending.add(p);
+                    // at most one UI update per frame: a flush is queued only when none is pending
+                    if (throttle.due() && flushQueued.compareAndSet(false, true)) {
+                        work.ui().execute(() -> {
+                            flushQueued.set(false);
+                            drain(pending);
+                        });
+                    }
+                };
                 try {
-                    return SearchRun.run(s, file, space, exhaustive, b, sd, threads, this::isCancelled, p -> {
-                        pending.add(p);
-                        // at most one UI update per frame: a flush is queued only when none is pending
-                        if (throttle.due() && flushQueued.compareAndSet(false, true)) {
-                            work.ui().execute(() -> {
-                                flushQueued.set(false);
-                                drain(pending);
-                            });
-                        }
-                    }, (done, planned) -> updateProgress(done, planned));
+                    if (pareto != null) {
+                        return SearchRun.runPareto(s, file, space, pareto, exhaustive, b, sd, threads, this::isCancelled,
+                                onEvaluation, (done, planned) -> updateProgress(done, planned));
+                    }
+                    return SearchRun.run(s, file, space, exhaustive, b, sd, threads, this::isCancelled, onEvaluation,
+                            (done, planned) -> updateProgress(done, planned));
                 } catch (CancellationException e) {
                     cancel(false);
                     return null;
@@ -148,6 +195,9 @@ public final class SearchViewModel {
         searched = s;
         searchedFile = file;
         rows.clear();
+        front.clear();
+        frontXLabel.set("");
+        frontYLabel.set("");
         convergence.clear();
         exportText.set("");
         exportTitle.set("");
@@ -156,23 +206,53 @@ public final class SearchViewModel {
                 runner.setStatus(m);
             }
         });
-        runner.start(task, "building the search space of " + s.name() + "...", r -> {
+        runner.start(task, "building the search space of " + s.name() + "...", result -> {
             drain(pending);
-            List<SearchRow> top = new ArrayList<>();
-            for (int i = 0; i < Math.min(TOP, r.ranked().size()); i++) {
-                top.add(new SearchRow(i + 1, r.ranked().get(i)));
+            if (result instanceof ParetoResult r) {
+                showFront(r);
+            } else {
+                showRanking((SearchResult) result, exhaustive);
             }
-            rows.setAll(top);
-            runner.setStatus(r.best().map(best -> String.format(Locale.ROOT,
-                    "%s: %d of %d valid layouts evaluated (%d simulated) in %.1f s; best %.0f tokens/s/GPU: %s",
-                    r.method(), r.evaluations(), r.validLayouts(), r.simulations(), r.elapsedSeconds(),
-                    best.tokensPerSecondPerGpu(), best.layout().describeWithNodes()))
-                    .orElse(String.format(Locale.ROOT, "none of the %d evaluated layouts fits in the GPUs' memory%s",
-                            r.evaluations(), exhaustive ? "" : "; raise the budget or search exhaustively")));
         }, () -> {
             drain(pending);
             runner.setStatus("search cancelled after " + convergence.size() + " evaluations");
         }, t -> runner.setStatus(t instanceof IllegalArgumentException ? t.getMessage() : "search failed: " + t));
+    }
+
+    private void showRanking(SearchResult r, boolean exhaustive) {
+        List<SearchRow> top = new ArrayList<>();
+        for (int i = 0; i < Math.min(TOP, r.ranked().size()); i++) {
+            top.add(new SearchRow(i + 1, r.ranked().get(i)));
+        }
+        rows.setAll(top);
+        runner.setStatus(r.best().map(best -> String.format(Locale.ROOT,
+                "%s: %d of %d valid layouts evaluated (%d simulated) in %.1f s; best %.0f tokens/s/GPU: %s",
+                r.method(), r.evaluations(), r.validLayouts(), r.simulations(), r.elapsedSeconds(),
+                best.tokensPerSecondPerGpu(), best.layout().describeWithNodes()))
+                .orElse(String.format(Locale.ROOT, "none of the %d evaluated layouts fits in the GPUs' memory%s",
+                        r.evaluations(), exhaustive ? "" : "; raise the budget or search exhaustively")));
+    }
+
+    private void showFront(ParetoResult r) {
+        ParetoObjectives o = r.objectives();
+        List<SearchRow> all = new ArrayList<>();
+        List<FrontPoint> points = new ArrayList<>();
+        for (int i = 0; i < r.front().size(); i++) {
+            Evaluation e = r.front().get(i);
+            SearchRow row = new SearchRow(i + 1, e);
+            all.add(row);
+            points.add(new FrontPoint(o.minimised(e), o.maximised(e), row));
+        }
+        boolean gpus = o == ParetoObjectives.THROUGHPUT_GPUS;
+        frontXLabel.set(gpus ? "GPUs" : "peak memory per GPU (GiB)");
+        frontYLabel.set(gpus ? "tokens/s (cluster)" : "tokens/s/GPU");
+        rows.setAll(all);
+        front.setAll(points);
+        runner.setStatus(r.front().isEmpty()
+                ? String.format(Locale.ROOT, "none of the %d evaluated layouts fits in the GPUs' memory", r.evaluations())
+                : String.format(Locale.ROOT, "%s: Pareto front of %s, %d of %d valid layouts evaluated in %.1f s; "
+                        + "%d on the front", r.method(), o.id(), r.evaluations(), r.validLayouts(), r.elapsedSeconds(),
+                        r.front().size()));
     }
 
     private void drain(ConcurrentLinkedQueue<ConvergencePoint> pending) {
@@ -198,12 +278,30 @@ public final class SearchViewModel {
         runner.setStatus("applied #" + row.rank() + " " + row.describe() + " to the editor");
     }
 
-    /** Shows the row's layout as the canonical scenario JSON in {@link #exportTextProperty()}. */
+    /**
+     * Shows the row's layout in {@link #exportFormatProperty()}'s format (Megatron-LM arguments, a DeepSpeed
+     * config or the canonical scenario JSON; what {@code moe-sim export --format} prints) in
+     * {@link #exportTextProperty()}.
+     */
     public void export(SearchRow row) {
         Scenario s = row.layout().applyTo(searched);
-        Path f = searchedFile != null ? searchedFile : Path.of("scenario.json").toAbsolutePath();
-        exportText.set(Json.pretty(ScenarioJson.toJson(s, catalog, f)));
-        exportTitle.set("#" + row.rank() + " " + row.describe() + " as a scenario (moe-sim export --format scenario)");
+        ExportFormat f = exportFormat.get();
+        String text = ExportViewModel.render(s, f, searchedFile, catalog, runner::setStatus);
+        exportText.set(text == null ? "" : text);
+        exportTitle.set(text == null ? "" : "#" + row.rank() + " " + row.describe() + " as " + f.label()
+                + " (moe-sim export --format " + f.id() + ")");
+        exportedFormat = f;
+    }
+
+    /** A file name for the export shown: the scenario's name and the layout's rank, with the format's extension. */
+    public String suggestedExportName() {
+        String name = searched == null ? "layout" : searched.name();
+        return exportedFormat.fileName(name + "-search");
+    }
+
+    /** The format of the export shown. */
+    public ExportFormat exportedFormat() {
+        return exportedFormat;
     }
 
     /**
@@ -218,25 +316,46 @@ public final class SearchViewModel {
             return false;
         }
         try {
-            write(path.toAbsolutePath());
-            return true;
-        } catch (IOException e) {
-            runner.setStatus("could not save " + path + ": " + e.getMessage());
+            AtomicWrite.text(path, exportText.get());
+        } catch (IOException | RuntimeException e) {
+            runner.setStatus("could not save " + path + ": " + ExportViewModel.describe(e));
             return false;
         }
+        runner.setStatus("saved " + path.toAbsolutePath());
+        return true;
     }
 
-    private void write(Path target) throws IOException {
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, exportText.get(), StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        runner.setStatus("saved " + target);
+    /** Single objective (tokens/s/GPU) or a Pareto front of two. */
+    public ObjectProperty<Objectives> objectivesProperty() {
+        return objectives;
+    }
+
+    public List<Objectives> objectiveChoices() {
+        return List.of(Objectives.values());
+    }
+
+    /** What {@link #export(SearchRow)} renders. */
+    public ObjectProperty<ExportFormat> exportFormatProperty() {
+        return exportFormat;
+    }
+
+    public List<ExportFormat> exportFormats() {
+        return List.of(ExportFormat.values());
+    }
+
+    /** The Pareto front of the last two-objective search (empty otherwise), in {@link #rows()}' order. */
+    public ObservableList<FrontPoint> front() {
+        return front;
+    }
+
+    /** The front's x axis: {@code peak memory per GPU (GiB)} or {@code GPUs}. */
+    public ReadOnlyStringProperty frontXLabelProperty() {
+        return frontXLabel.getReadOnlyProperty();
+    }
+
+    /** The front's y axis: {@code tokens/s/GPU} or {@code tokens/s (cluster)}. */
+    public ReadOnlyStringProperty frontYLabelProperty() {
+        return frontYLabel.getReadOnlyProperty();
     }
 
     public ObjectProperty<Method> methodProperty() {

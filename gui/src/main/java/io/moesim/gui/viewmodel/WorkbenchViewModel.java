@@ -25,6 +25,7 @@ public final class WorkbenchViewModel implements AutoCloseable {
     private final ValidationViewModel validation;
     private final CompareViewModel compare;
     private final SearchViewModel search;
+    private final ExportViewModel export;
 
     /**
      * @param workingDir where to look for {@code validation/published-runs.csv} (and its parents)
@@ -39,6 +40,7 @@ public final class WorkbenchViewModel implements AutoCloseable {
         this.validation = new ValidationViewModel(work, workingDir);
         this.compare = new CompareViewModel(editor, work, ModelCatalog.builtIn());
         this.search = new SearchViewModel(editor, work, ModelCatalog.builtIn());
+        this.export = new ExportViewModel(editor, ModelCatalog.builtIn());
     }
 
     public ScenarioEditorViewModel editor() {
@@ -71,6 +73,11 @@ public final class WorkbenchViewModel implements AutoCloseable {
 
     public SearchViewModel search() {
         return search;
+    }
+
+    /** The editor's Export (Megatron-LM arguments, DeepSpeed config, scenario file). */
+    public ExportViewModel export() {
+        return export;
     }
 
     /** Cancels everything running and stops the workbench's threads. */
