@@ -1171,56 +1171,38 @@ public final class TrainingStepWorkload {
          */
         private int emitSequence(TaskGraph.Builder g, int st, List<Op> seq, int[] initial, boolean bwd, int mb) {
             int prev = -1;
-            long pendingNs = 0;
-            long pendingHostNs = 0;
-            double pendingFlops = 0;
-            Category pendingCat = null;
-            String pendingName = null;
-            String prefix = (bwd ? "bwd " : "fwd ") + "mb" + mb + " ";
+            PendingCompute pending = new PendingCompute((bwd ? "bwd " : "fwd ") + "mb" + mb + " ");
             // FSDP: an all-gather may start once the layer before the previous one is done (one layer of
             // prefetch); a reduce-scatter is queued behind the next all-gather, so that the prefetch is not
             // held up by the previous layer's gradients on the shared stream.
             int anchor = -1;
-            int deferredReduceAfter = -1;
+            int[] deferredReduceAfter = null;
             long deferredReduceNs = 0;
             String deferredReduceName = null;
             for (Op o : seq) {
                 boolean gather = o.name().equals(FSDP_GATHER);
                 if (gather || o.name().equals(FSDP_REDUCE) || o.name().equals(GRAD_REDUCE)) {
-                    if (pendingCat != null) {
-                        prev = addCompute(g, st, pendingName, pendingCat, pendingNs, pendingFlops, pendingHostNs, prev, initial);
-                        pendingCat = null;
-                        pendingNs = 0;
-                        pendingHostNs = 0;
-                        pendingFlops = 0;
-                    }
+                    prev = flush(g, st, pending, prev, initial);
                     if (gather) {
                         gateTask = dpTask(g, st, FSDP_GATHER, o.ns(), anchor >= 0 ? new int[]{anchor} : new int[0]);
                         anchor = prev;
                     }
-                    if (deferredReduceAfter >= 0) {
-                        gradReduces.get(st).add(dpTask(g, st, deferredReduceName, deferredReduceNs,
-                                new int[]{deferredReduceAfter}));
-                        deferredReduceAfter = -1;
+                    if (deferredReduceAfter != null) {
+                        gradReduces.get(st).add(dpTask(g, st, deferredReduceName, deferredReduceNs, deferredReduceAfter));
+                        deferredReduceAfter = null;
                     }
-                    if (!gather && prev >= 0) {
-                        deferredReduceAfter = prev;
+                    if (!gather) {
+                        deferredReduceAfter = prev >= 0 ? new int[]{prev} : initial;
                         deferredReduceNs = o.ns();
                         deferredReduceName = o.name();
                     }
                     continue;
                 }
                 if (o.comm()) {
-                    if (pendingCat != null) {
-                        prev = addCompute(g, st, pendingName, pendingCat, pendingNs, pendingFlops, pendingHostNs, prev, initial);
-                        pendingCat = null;
-                        pendingNs = 0;
-                        pendingHostNs = 0;
-                        pendingFlops = 0;
-                    }
+                    prev = flush(g, st, pending, prev, initial);
                     if (o.ns() > 0 || o.hostNs() > 0 || o.sync()) {
                         int[] before = gated(prev >= 0 ? new int[]{prev} : initial);
-                        int hostTask = launch(g, st, prefix + o.name(), o.hostNs(), o.sync(), before);
+                        int hostTask = launch(g, st, pending.prefix + o.name(), o.hostNs(), o.sync(), before);
                         int task = g.communication(o.name(), o.category()).participant(st, 0).latencyNs(o.ns())
                                 .add(deps(before, hostTask));
                         noteLaunch(task, hostTask, prev);
@@ -1228,32 +1210,69 @@ public final class TrainingStepWorkload {
                         prev = task;
                     }
                 } else {
-                    if (pendingCat != null && o.category() != pendingCat) {
+                    if (!pending.accepts(o)) {
                         // A new category starts a new task, so that spans keep their op's category.
-                        prev = addCompute(g, st, pendingName, pendingCat, pendingNs, pendingFlops, pendingHostNs, prev, initial);
-                        pendingCat = null;
-                        pendingNs = 0;
-                        pendingHostNs = 0;
-                        pendingFlops = 0;
+                        prev = flush(g, st, pending, prev, initial);
                     }
-                    if (pendingCat == null) {
-                        pendingCat = o.category();
-                        pendingName = prefix + o.name();
-                    }
-                    pendingNs += o.ns();
-                    pendingHostNs += o.hostNs();
-                    pendingFlops += o.flops();
+                    pending.add(o);
                 }
             }
-            if (pendingCat != null || prev < 0 || gateTask >= 0) {
-                prev = addCompute(g, st, pendingName == null ? "empty" : pendingName,
-                        pendingCat == null ? Category.MEMORY : pendingCat, pendingNs, pendingFlops, pendingHostNs, prev,
-                        initial);
+            if (!pending.isEmpty()) {
+                prev = flush(g, st, pending, prev, initial);
+            } else if (prev < 0 || gateTask >= 0) {
+                prev = addCompute(g, st, "empty", Category.MEMORY, 0, 0, 0, prev, initial);
             }
-            if (deferredReduceAfter >= 0) {
-                gradReduces.get(st).add(dpTask(g, st, deferredReduceName, deferredReduceNs, new int[]{deferredReduceAfter}));
+            if (deferredReduceAfter != null) {
+                gradReduces.get(st).add(dpTask(g, st, deferredReduceName, deferredReduceNs, deferredReduceAfter));
             }
             return prev;
+        }
+
+        /** Consecutive compute ops of one category, emitted as one task by {@link #flush}. */
+        private static final class PendingCompute {
+            final String prefix;
+            Category category;
+            String name;
+            long ns;
+            long hostNs;
+            double flops;
+
+            PendingCompute(String prefix) {
+                this.prefix = prefix;
+            }
+
+            boolean isEmpty() {
+                return category == null;
+            }
+
+            /** Whether {@code o} merges into the pending task (it is empty or has {@code o}'s category). */
+            boolean accepts(Op o) {
+                return category == null || category == o.category();
+            }
+
+            void add(Op o) {
+                if (category == null) {
+                    category = o.category();
+                    name = prefix + o.name();
+                }
+                ns += o.ns();
+                hostNs += o.hostNs();
+                flops += o.flops();
+            }
+        }
+
+        /** Emits the pending compute ops as one task after {@code prev} (if any) and returns the new last task. */
+        private int flush(TaskGraph.Builder g, int st, PendingCompute p, int prev, int[] initial) {
+            if (p.isEmpty()) {
+                return prev;
+            }
+            int task = addCompute(g, st, p.name, p.category, p.ns, p.flops, p.hostNs, prev, initial);
+            p.category = null;
+            p.name = null;
+            p.ns = 0;
+            p.hostNs = 0;
+            p.flops = 0;
+            return task;
         }
 
         /** A data-parallel collective on the stage's DP stream, holding NCCL's SMs. */
