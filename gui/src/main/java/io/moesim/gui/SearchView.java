@@ -173,10 +173,17 @@ public final class SearchView extends BorderPane {
             public void chartMouseMoved(org.jfree.chart.fx.interaction.ChartMouseEventFX event) {
             }
         });
-        frontViewer.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(vm.front()));
-        frontViewer.managedProperty().bind(frontViewer.visibleProperty());
-        SplitPane charts = new SplitPane(viewer, frontViewer);
-        charts.setDividerPositions(0.4);
+        // the front chart takes the right part of the chart row only while there is a front
+        SplitPane charts = new SplitPane(viewer);
+        vm.front().addListener((ListChangeListener<FrontPoint>) c -> {
+            boolean shown = charts.getItems().contains(frontViewer);
+            if (!vm.front().isEmpty() && !shown) {
+                charts.getItems().add(frontViewer);
+                charts.setDividerPositions(0.4);
+            } else if (vm.front().isEmpty() && shown) {
+                charts.getItems().remove(frontViewer);
+            }
+        });
         SplitPane split = new SplitPane(charts, lower);
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.45);
