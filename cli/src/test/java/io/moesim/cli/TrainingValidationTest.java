@@ -14,12 +14,10 @@ import org.junit.jupiter.api.Test;
  * The training-step cases of validation/published-runs.csv (Qwen3-235B on 256 H100, five layouts;
  * Mixtral-8x22B on 128 H100, two routings).
  *
- * <p>This is a regression guard, not the issue's bar. The issue asks for a median error ≤ 12%, no
- * case worse than 20%, and the published layout order. The model does not meet that: the median is
- * 13.2% and the worst −39.4% (TP4 without recompute), every Qwen3 layout but FSDP predicted fast (see
- * docs/training-step.md). The median was 9.9% until the DeepEP SM throughput was re-derived consistently
- * with the model's own byte accounting (18.5 instead of 10.5 GB/s per SM), which made intra-node DeepEP
- * NVLink-bound and every EP8 case faster. The test fails if accuracy gets worse than today's.
+ * <p>This is a regression guard, not all of the issue's bar. The issue asks for a median error ≤ 12%, no
+ * case worse than 20%, and the published layout order. Today the median is 11.4% (inside the bar), the worst
+ * −35.8% (TP4 without recompute) and the layout order ρ 0.46 (see docs/training-step.md): every Qwen3 layout
+ * but FSDP is predicted fast. The test fails if accuracy gets worse than today's.
  */
 class TrainingValidationTest {
     private static final Path VALIDATION = Path.of("..", "validation");
@@ -42,8 +40,8 @@ class TrainingValidationTest {
         }
         assertThat(errors).hasSize(9);
         errors.sort(Double::compare);
-        assertThat(errors.get(4)).as("median relative error (today 13.2%)").isLessThanOrEqualTo(0.14);
-        assertThat(errors.get(8)).as("worst relative error (today 39.4%)").isLessThanOrEqualTo(0.41);
+        assertThat(errors.get(4)).as("median relative error (today 11.4%; the issue bar)").isLessThanOrEqualTo(0.12);
+        assertThat(errors.get(8)).as("worst relative error (today 35.8%)").isLessThanOrEqualTo(0.37);
     }
 
     @Test

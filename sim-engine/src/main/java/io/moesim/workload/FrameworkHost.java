@@ -31,6 +31,12 @@ import io.moesim.model.ModelSpec;
  * token counting and load balancing; the DeepEP or all-to-all dispatch is layout, notify and the exchange.
  * They are counted from the code, not measured, and are stated in {@code docs/training-step.md}.
  *
+ * <h2>Gaps between kernels (GPU side)</h2>
+ * Even when the host is far ahead, consecutive kernels on one stream do not start back to back: in the same
+ * trace, the compute stream's kernels that were already queued when their predecessor ended start a median
+ * {@value #GPU_GAP_NS} ns after it (875 such pairs; p10 1 µs, p90 3 µs; the trace's timestamps are whole
+ * microseconds). Every kernel counted below adds that gap to its op's time on the GPU.
+ *
  * <h2>Synchronisations</h2>
  * Every MoE layer's forward makes the CPU wait for the GPU once before its dispatch: DeepEP's normal
  * dispatch waits on the CPU for the received-token counts, the all-to-all dispatcher copies the split
@@ -43,6 +49,8 @@ final class FrameworkHost {
     static final long NS_PER_CPP_LAUNCH = 7_000;
     /** Backward launches over forward launches of a non-GEMM op (the trace's attention block: 106 / 69). */
     static final double BACKWARD_FACTOR = 1.5;
+    /** GPU time between two queued kernels of one stream (median of the DeepSeek trace, see above). */
+    static final long GPU_GAP_NS = 2_000;
 
     private final ModelSpec model;
     private final int localExperts;
@@ -64,8 +72,18 @@ final class FrameworkHost {
         if (!enabled) {
             return 0;
         }
+        return pythonLaunches(name) * NS_PER_LAUNCH + loopLaunches(name) * NS_PER_CPP_LAUNCH;
+    }
+
+    /** Kernels of forward op {@code name} (0 when the framework is not modelled). */
+    int forwardKernels(String name) {
+        return enabled ? pythonLaunches(name) + loopLaunches(name) : 0;
+    }
+
+    /** Kernels launched one by one from Python for forward op {@code name}. */
+    private int pythonLaunches(String name) {
         String base = name.startsWith("shared-") ? name.substring("shared-".length()) : name;
-        int python = switch (base) {
+        return switch (base) {
             case "attn-norm", "mlp-norm", "moe-norm", "tp-allgather", "tp-reducescatter", "out-proj", "residual",
                  "fc1", "fc2", "act", "expert-act", "ep-combine", "unpermute", "embedding", "logits", "mtp-logits",
                  "shadow-broadcast" -> 1;
@@ -78,8 +96,12 @@ final class FrameworkHost {
             case "cp-ring" -> 3;
             default -> 0;
         };
-        int cpp = base.equals("expert-fc1") || base.equals("expert-fc2") ? localExperts : 0;
-        return python * NS_PER_LAUNCH + cpp * NS_PER_CPP_LAUNCH;
+    }
+
+    /** Kernels launched in a loop over local experts (one GEMM each) for forward op {@code name}. */
+    private int loopLaunches(String name) {
+        String base = name.startsWith("shared-") ? name.substring("shared-".length()) : name;
+        return base.equals("expert-fc1") || base.equals("expert-fc2") ? localExperts : 0;
     }
 
     /** CPU time of the backward of a non-GEMM op whose forward launch time is {@code forwardNs}. */

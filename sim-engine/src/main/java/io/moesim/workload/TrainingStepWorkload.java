@@ -115,12 +115,27 @@ public final class TrainingStepWorkload {
 
     /**
      * A step of work on the compute stream: a kernel or a blocking collective, with the host time to launch
-     * it and whether the host waits for the GPU before launching it.
+     * it, whether the host waits for the GPU before launching it, and how many kernels it is (each costs the
+     * GPU {@link FrameworkHost#GPU_GAP_NS} between kernels; 0 when the framework is not modelled).
      */
     private record Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync,
-                      long dgradNs, long wgradNs) {
+                      long dgradNs, long wgradNs, int kernels) {
+        Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync,
+           long dgradNs, long wgradNs) {
+            this(name, category, ns, flops, comm, hostNs, sync, dgradNs, wgradNs, 0);
+        }
+
         Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync) {
             this(name, category, ns, flops, comm, hostNs, sync, ns, ns);
+        }
+
+        Op withKernels(int count) {
+            return new Op(name, category, ns, flops, comm, hostNs, sync, dgradNs, wgradNs, count);
+        }
+
+        /** GPU time on its stream: the work plus the gaps between its kernels. */
+        long gpuNs() {
+            return ns + kernels * FrameworkHost.GPU_GAP_NS;
         }
 
         Op(String name, Category category, long ns, double flops, boolean comm) {
@@ -128,7 +143,7 @@ public final class TrainingStepWorkload {
         }
 
         Op withHost(long launchNs, boolean waits) {
-            return new Op(name, category, ns, flops, comm, launchNs, waits, dgradNs, wgradNs);
+            return new Op(name, category, ns, flops, comm, launchNs, waits, dgradNs, wgradNs, kernels);
         }
     }
 
@@ -204,13 +219,16 @@ public final class TrainingStepWorkload {
         private List<Op> hosted(List<Op> forward) {
             List<Op> out = new ArrayList<>(forward.size());
             for (Op o : forward) {
-                out.add(o.withHost(host.forwardNs(o.name()), host.syncsBefore(o.name())));
+                out.add(o.withHost(host.forwardNs(o.name()), host.syncsBefore(o.name()))
+                        .withKernels(host.forwardKernels(o.name())));
             }
             return out;
         }
 
         private Op hostedOp(String name, Category category, long ns, double flops, long hostNs) {
-            return new Op(name, category, ns, flops, false, hostNs, false);
+            int kernels = host.enabled() && hostNs > 0
+                    ? (int) Math.max(1, Math.round(hostNs / (double) FrameworkHost.NS_PER_LAUNCH)) : 0;
+            return new Op(name, category, ns, flops, false, hostNs, false).withKernels(kernels);
         }
 
         private long gemm(long m, long n, long k) {
@@ -547,28 +565,35 @@ public final class TrainingStepWorkload {
             Recompute rc = sc.recompute();
             if (rc == Recompute.FULL) {
                 for (Op o : forward) {
-                    ops.add(new Op("recompute-" + o.name(), o.category(), o.ns(), o.flops(), o.comm(), o.hostNs(), o.sync()));
+                    ops.add(new Op("recompute-" + o.name(), o.category(), o.ns(), o.flops(), o.comm(), o.hostNs(), o.sync())
+                            .withKernels(o.kernels()));
                 }
             } else if (rc == Recompute.SELECTIVE) {
                 for (Op o : forward) {
                     if (o.name().endsWith("norm") || o.name().endsWith("act")) {
-                        ops.add(new Op("recompute-" + o.name(), o.category(), o.ns(), o.flops(), o.comm(), o.hostNs(), false));
+                        ops.add(new Op("recompute-" + o.name(), o.category(), o.ns(), o.flops(), o.comm(), o.hostNs(), false)
+                                .withKernels(o.kernels()));
                     }
                 }
             }
             for (int i = forward.size() - 1; i >= 0; i--) {
                 Op o = forward.get(i);
                 long bwdHost = FrameworkHost.backwardNs(o.hostNs());
+                int bwdKernels = (int) Math.round(o.kernels() * FrameworkHost.BACKWARD_FACTOR);
                 if (o.comm()) {
-                    ops.add(new Op(o.name() + "-bwd", o.category(), o.ns(), 0, true, o.hostNs(), false));
+                    ops.add(new Op(o.name() + "-bwd", o.category(), o.ns(), 0, true, o.hostNs(), false)
+                            .withKernels(o.kernels()));
                 } else if (o.category() == Category.GEMM) {
-                    ops.add(new Op(o.name() + "-dgrad", Category.GEMM, o.dgradNs(), o.flops(), false, o.hostNs(), false));
-                    ops.add(new Op(o.name() + "-wgrad", Category.GEMM, o.wgradNs(), o.flops(), false, o.hostNs(), false));
+                    ops.add(new Op(o.name() + "-dgrad", Category.GEMM, o.dgradNs(), o.flops(), false, o.hostNs(), false)
+                            .withKernels(o.kernels()));
+                    ops.add(new Op(o.name() + "-wgrad", Category.GEMM, o.wgradNs(), o.flops(), false, o.hostNs(), false)
+                            .withKernels(o.kernels()));
                 } else if (o.category() == Category.ATTENTION) {
                     ops.add(new Op(o.name() + "-bwd", Category.ATTENTION, cost.attention().backwardNs(attn, sms) / p.cp(),
-                            attn.backwardFlops() / p.cp(), false, bwdHost, false));
+                            attn.backwardFlops() / p.cp(), false, bwdHost, false).withKernels(bwdKernels));
                 } else {
-                    ops.add(new Op(o.name() + "-bwd", o.category(), o.ns() * 2, 0, false, bwdHost, false));
+                    ops.add(new Op(o.name() + "-bwd", o.category(), o.ns() * 2, 0, false, bwdHost, false)
+                            .withKernels(bwdKernels));
                 }
             }
             return ops;
@@ -1203,7 +1228,7 @@ public final class TrainingStepWorkload {
                     if (o.ns() > 0 || o.hostNs() > 0 || o.sync()) {
                         int[] before = gated(prev >= 0 ? new int[]{prev} : initial);
                         int hostTask = launch(g, st, pending.prefix + o.name(), o.hostNs(), o.sync(), before);
-                        int task = g.communication(o.name(), o.category()).participant(st, 0).latencyNs(o.ns())
+                        int task = g.communication(o.name(), o.category()).participant(st, 0).latencyNs(o.gpuNs())
                                 .add(deps(before, hostTask));
                         noteLaunch(task, hostTask, prev);
                         noteGate(task, prev);
@@ -1255,7 +1280,7 @@ public final class TrainingStepWorkload {
                     category = o.category();
                     name = prefix + o.name();
                 }
-                ns += o.ns();
+                ns += o.gpuNs();
                 hostNs += o.hostNs();
                 flops += o.flops();
             }
@@ -1490,11 +1515,12 @@ public final class TrainingStepWorkload {
                             }
                             int hostTask = launch(g, st, name, o.hostNs(), o.sync(), before);
                             if (!o.comm()) {
-                                task = g.compute(st, 0, name, o.category(), o.ns(), o.flops(), deps(before, hostTask));
+                                task = g.compute(st, 0, name, o.category(), o.gpuNs(), o.flops(), deps(before, hostTask));
                             } else {
                                 boolean ep = o.category() == Category.EP_COMM;
                                 TaskGraph.Communication c = g.communication(name, o.category())
-                                        .participant(st, ep ? 4 : 0).latencyNs(o.ns()).smsHeld(ep ? Math.min(commSms, sms - 1) : 0);
+                                        .participant(st, ep ? 4 : 0).latencyNs(o.gpuNs())
+                                        .smsHeld(ep ? Math.min(commSms, sms - 1) : 0);
                                 task = c.add(deps(before, hostTask));
                             }
                             noteLaunch(task, hostTask, prev[chain]);
@@ -1533,7 +1559,7 @@ public final class TrainingStepWorkload {
                         cat = o.category();
                         name = o.name();
                     }
-                    ns += o.ns();
+                    ns += o.gpuNs();
                     hostNs += o.hostNs();
                     flops += o.flops();
                     continue;
