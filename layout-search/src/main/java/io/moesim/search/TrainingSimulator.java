@@ -1,7 +1,6 @@
 package io.moesim.search;
 
 import io.moesim.cost.CostModel;
-import io.moesim.engine.SimulationListener;
 import io.moesim.scenario.Scenario;
 import io.moesim.workload.MemoryEstimate;
 import io.moesim.workload.MemoryModel;
@@ -54,7 +53,7 @@ public interface TrainingSimulator {
             if (estimate.totalBytes() > hbmBytes * (1 + 1e-6)) {
                 return Evaluation.doesNotFit(layout, gpus, estimate.peakGiB(), hbmGiB);
             }
-            TrainingStepResult r = TrainingStepWorkload.run(scenario, cost, peakTflops, hbmBytes, SimulationListener.NONE);
+            TrainingStepResult r = TrainingStepWorkload.evaluate(scenario, cost, peakTflops, hbmBytes);
             return new Evaluation(layout, gpus, true, r.memory().fits(), r.stepTimeSeconds(), r.tokensPerSecondPerGpu(),
                     r.modelTflopsPerGpu(), r.mfu(), r.memory().peakGiB(), hbmGiB);
         };
