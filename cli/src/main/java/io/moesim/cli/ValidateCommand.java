@@ -168,27 +168,27 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     static List<LayoutOrder> layoutOrders(List<Row> rows, Map<String, Scenario> scenarios) {
-        Map<String, List<Row>> groups = new java.util.TreeMap<>();
+        record Group(String model, String cluster) {
+        }
+        Map<Group, List<Row>> groups = new java.util.TreeMap<>(
+                java.util.Comparator.comparing(Group::model).thenComparing(Group::cluster));
         for (Row r : rows) {
             Scenario s = scenarios.get(r.caseId());
             if (r.metric().equals("stepTimeSeconds") && r.predicted() != null && s != null) {
-                String key = s.model().id() + "\t" + s.cluster().gpuCount() + " " + s.cluster().gpu();
+                Group key = new Group(s.model().id(), s.cluster().gpuCount() + " " + s.cluster().gpu());
                 groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
             }
         }
         List<LayoutOrder> out = new ArrayList<>();
-        for (var e : groups.entrySet()) {
-            List<Row> g = e.getValue();
-            if (g.size() < 3) {
-                continue;
+        groups.forEach((group, g) -> {
+            if (g.size() >= 3) {
+                double[] reported = g.stream().mapToDouble(Row::reported).toArray();
+                double[] predicted = g.stream().mapToDouble(Row::predicted).toArray();
+                double rho = new org.apache.commons.math3.stat.correlation.SpearmansCorrelation()
+                        .correlation(reported, predicted);
+                out.add(new LayoutOrder(group.model(), group.cluster(), g.size(), rho));
             }
-            double[] reported = g.stream().mapToDouble(Row::reported).toArray();
-            double[] predicted = g.stream().mapToDouble(Row::predicted).toArray();
-            double rho = new org.apache.commons.math3.stat.correlation.SpearmansCorrelation()
-                    .correlation(reported, predicted);
-            String[] key = e.getKey().split("\t");
-            out.add(new LayoutOrder(key[0], key[1], g.size(), rho));
-        }
+        });
         return out;
     }
 

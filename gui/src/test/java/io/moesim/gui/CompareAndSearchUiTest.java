@@ -19,8 +19,6 @@ import io.moesim.scenario.Dispatcher;
 import io.moesim.scenario.Scenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -65,14 +63,6 @@ class CompareAndSearchUiTest {
         vm.close();
     }
 
-    private static void waitFor(long seconds, Callable<Boolean> condition) throws TimeoutException {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> {
-            java.util.concurrent.FutureTask<Boolean> f = new java.util.concurrent.FutureTask<>(condition);
-            Platform.runLater(f);
-            return f.get(5, TimeUnit.SECONDS);
-        });
-    }
-
     @Test
     void compareShowsTheDifferenceOfTwoScenarios(FxRobot robot, @TempDir Path dir) throws Exception {
         // B: the same job with a NIC a tenth as fast
@@ -88,7 +78,7 @@ class CompareAndSearchUiTest {
         });
         assertThat(robot.lookup("#compare-file").queryAs(Label.class).getText()).isEqualTo("slow-nic.json");
         robot.clickOn("#compare-run");
-        waitFor(60, () -> !vm.compare().runningProperty().get() && !vm.compare().rows().isEmpty());
+        FxWait.until(60, () -> !vm.compare().runningProperty().get() && !vm.compare().rows().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
 
         ScenarioReader reader = new ScenarioReader(ModelCatalog.builtIn());
@@ -123,7 +113,7 @@ class CompareAndSearchUiTest {
         robot.interact(() -> vm.editor().load(Fixtures.resource("small-mixtral")));
         robot.interact(() -> vm.compare().otherStrategyProperty().set("speculative-moe"));
         robot.interact(() -> vm.compare().compare());
-        waitFor(60, () -> !vm.compare().runningProperty().get() && !vm.compare().rows().isEmpty());
+        FxWait.until(60, () -> !vm.compare().runningProperty().get() && !vm.compare().rows().isEmpty());
         assertThat(vm.compare().labelAProperty().get()).isEqualTo("A: small-mixtral (megatron)");
         assertThat(vm.compare().labelBProperty().get()).isEqualTo("B: small-mixtral (speculative-moe)");
         // speculative MoE keeps half the EP traffic local: B's step is shorter
@@ -143,7 +133,7 @@ class CompareAndSearchUiTest {
             vm.search().spaceTextProperty().set(SIX_LAYOUTS);
         });
         robot.clickOn("#search-run");
-        waitFor(60, () -> !vm.search().runningProperty().get() && !vm.search().rows().isEmpty());
+        FxWait.until(60, () -> !vm.search().runningProperty().get() && !vm.search().rows().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(vm.search().statusProperty().get()).startsWith("exhaustive: 6 of 6 valid layouts evaluated");
         assertThat(vm.search().convergence()).hasSize(6);
@@ -186,10 +176,10 @@ class CompareAndSearchUiTest {
             vm.search().budgetProperty().set(2000);
         });
         robot.interact(() -> vm.search().run());
-        waitFor(60, () -> vm.search().convergence().size() >= 2);
+        FxWait.until(60, () -> vm.search().convergence().size() >= 2);
         long t0 = System.nanoTime();
         robot.interact(() -> vm.search().cancel());
-        waitFor(20, () -> !vm.search().runningProperty().get());
+        FxWait.until(20, () -> !vm.search().runningProperty().get());
         double ms = (System.nanoTime() - t0) / 1e6;
         assertThat(vm.search().statusProperty().get()).startsWith("search cancelled after ");
         assertThat(vm.search().rows()).isEmpty();

@@ -14,8 +14,6 @@ import io.moesim.scenario.Scenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -60,14 +58,6 @@ class ExportUndoParetoUiTest {
     @AfterEach
     void close() {
         vm.close();
-    }
-
-    private static void waitFor(long seconds, Callable<Boolean> condition) throws TimeoutException {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> {
-            java.util.concurrent.FutureTask<Boolean> f = new java.util.concurrent.FutureTask<>(condition);
-            Platform.runLater(f);
-            return f.get(5, TimeUnit.SECONDS);
-        });
     }
 
     @Test
@@ -123,7 +113,7 @@ class ExportUndoParetoUiTest {
             vm.search().spaceTextProperty().set(MEMORY_SPACE);
         });
         robot.clickOn("#search-run");
-        waitFor(60, () -> !vm.search().runningProperty().get() && !vm.search().front().isEmpty());
+        FxWait.until(60, () -> !vm.search().runningProperty().get() && !vm.search().front().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(vm.search().statusProperty().get()).startsWith("exhaustive: Pareto front of throughput,memory, 18 of 18");
         List<FrontPoint> front = List.copyOf(vm.search().front());
@@ -176,7 +166,7 @@ class ExportUndoParetoUiTest {
                     + "dispatcher=alltoall a2aOverlap=false");
             vm.search().run();
         });
-        waitFor(60, () -> !vm.search().runningProperty().get() && !vm.search().front().isEmpty());
+        FxWait.until(60, () -> !vm.search().runningProperty().get() && !vm.search().front().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
         List<FrontPoint> front = List.copyOf(vm.search().front());
         assertThat(front).allSatisfy(p -> {

@@ -11,8 +11,6 @@ import io.moesim.scenario.RoutingKind;
 import io.moesim.workload.TrainingStepResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.application.Platform;
 import javafx.geometry.VerticalDirection;
@@ -58,19 +56,9 @@ class WorkbenchUiTest {
         vm.close();
     }
 
-    private static void waitFor(long seconds, Callable<Boolean> condition) throws TimeoutException {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> call(condition));
-    }
-
-    private static boolean call(Callable<Boolean> c) throws Exception {
-        java.util.concurrent.FutureTask<Boolean> f = new java.util.concurrent.FutureTask<>(c);
-        Platform.runLater(f);
-        return f.get(5, TimeUnit.SECONDS);
-    }
-
     private void loadAndWait(FxRobot robot, Path file) throws TimeoutException {
         robot.interact(() -> vm.editor().load(file));
-        waitFor(60, () -> vm.simulation().outcomeProperty().get() != null
+        FxWait.until(60, () -> vm.simulation().outcomeProperty().get() != null
                 && vm.simulation().outcomeProperty().get().scenario().equals(vm.editor().scenarioProperty().get())
                 && !vm.simulation().runningProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
@@ -131,7 +119,7 @@ class WorkbenchUiTest {
         assertThat(before).startsWith("small-mixtral: step ");
         typeInto(robot, "ep", "8");
         assertThat(vm.editor().epProperty().get()).isEqualTo(8);
-        waitFor(30, () -> vm.simulation().outcomeProperty().get().scenario().parallel().ep() == 8
+        FxWait.until(30, () -> vm.simulation().outcomeProperty().get().scenario().parallel().ep() == 8
                 && !vm.simulation().runningProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(headline(robot)).isNotEqualTo(before).startsWith("small-mixtral: step ");
@@ -152,7 +140,7 @@ class WorkbenchUiTest {
         @SuppressWarnings("unchecked")
         ChoiceBox<RoutingKind> routing = robot.lookup("#routing").queryAs(ChoiceBox.class);
         robot.interact(() -> routing.setValue(RoutingKind.ZIPF));
-        waitFor(30, () -> vm.simulation().outcomeProperty().get().scenario().moe().routing().kind() == RoutingKind.ZIPF
+        FxWait.until(30, () -> vm.simulation().outcomeProperty().get().scenario().moe().routing().kind() == RoutingKind.ZIPF
                 && !vm.simulation().runningProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         TrainingStepResult zipf = vm.simulation().outcomeProperty().get().training();
@@ -190,7 +178,7 @@ class WorkbenchUiTest {
         robot.interact(() -> knob.requestFocus());
         robot.write("0.5");
         WaitForAsyncUtils.waitForFxEvents();
-        waitFor(30, () -> vm.simulation().outcomeProperty().get().scenario().strategy().knobs().localTrafficFraction() == 0.5
+        FxWait.until(30, () -> vm.simulation().outcomeProperty().get().scenario().strategy().knobs().localTrafficFraction() == 0.5
                 && !vm.simulation().runningProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(headline(robot)).isNotEqualTo(before);
@@ -263,7 +251,7 @@ class WorkbenchUiTest {
         assertThat(robot.lookup("#sweep-values").queryAs(TextField.class).getText()).isEqualTo("1, 2, 4, 8");
         robot.interact(() -> vm.sweep().valuesTextProperty().set("2, 8, 16"));
         robot.clickOn("#sweep-run");
-        waitFor(60, () -> vm.sweep().points().size() == 3 && !vm.sweep().runningProperty().get());
+        FxWait.until(60, () -> vm.sweep().points().size() == 3 && !vm.sweep().runningProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(view.sweep().chartPoints()).isEqualTo(2);
         assertThat(robot.lookup("#sweep-table").queryAs(TableView.class).getItems()).hasSize(3);
@@ -279,11 +267,11 @@ class WorkbenchUiTest {
             vm.editor().load(Fixtures.resource("long-deepseek"));
         });
         robot.clickOn("#simulate");
-        waitFor(30, () -> vm.simulation().runningProperty().get() && vm.simulation().progressProperty().get() > 0);
+        FxWait.until(30, () -> vm.simulation().runningProperty().get() && vm.simulation().progressProperty().get() > 0);
         assertThat(robot.lookup("#progress").queryAs(javafx.scene.control.ProgressBar.class).isVisible()).isTrue();
         long t0 = System.nanoTime();
         robot.clickOn("#cancel");
-        waitFor(10, () -> !vm.simulation().runningProperty().get());
+        FxWait.until(10, () -> !vm.simulation().runningProperty().get());
         double stoppedAfterMs = (System.nanoTime() - t0) / 1e6;
         assertThat(vm.simulation().statusProperty().get()).isEqualTo("simulation cancelled");
         assertThat(vm.simulation().outcomeProperty().get()).isNull();
@@ -301,7 +289,7 @@ class WorkbenchUiTest {
         robot.clickOn("Validation");
         robot.interact(() -> vm.validation().casesFileProperty().set(csv));
         robot.clickOn("#validation-run");
-        waitFor(30, () -> vm.validation().rows().size() == 2 && !vm.validation().runningProperty().get());
+        FxWait.until(30, () -> vm.validation().rows().size() == 2 && !vm.validation().runningProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#validation-summary").queryAs(Label.class).getText())
                 .startsWith("2 of 2 figures compared; median |error| ");
