@@ -101,8 +101,10 @@ public record Layout(int nodes, int tp, int pp, int vpp, int cp, int ep, int etp
         MoeConfig moe = new MoeConfig(dispatcher, base.moe().routing(), base.moe().capacityFactor());
         StrategySpec st = base.strategy();
         StrategySpec strategy = new StrategySpec(st.name(), a2aOverlap, st.knobs());
+        // The template's recompute modules carry over when the layout keeps its selective recompute.
         return new Scenario(base.name(), base.workload(), base.model(), cluster, parallel, batch, base.precision(),
-                recompute, moe, strategy, base.layer(), base.dispatch());
+                recompute, moe, strategy, base.layer(), base.dispatch(),
+                recompute == base.recompute() ? base.recomputeModules() : null);
     }
 
     /** A compact description: {@code tp2 pp8 vpp4 cp1 ep32 etp1 mb1 selective deepep}. */

@@ -76,6 +76,41 @@ final class Fields {
         }
     }
 
+    /**
+     * An array of enum-like strings, each parsed by {@code parse}; null when the field is absent. Problems name
+     * the element ({@code field[i]}); a repeated element is a problem too.
+     */
+    <T> java.util.List<T> choices(String name, java.util.function.Function<String, T> parse) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            problems.add(pathOf(name), "expected an array of strings, got " + describe(v));
+            return null;
+        }
+        java.util.List<T> out = new java.util.ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            String at = pathOf(name) + "[" + i + "]";
+            if (!e.isTextual()) {
+                problems.add(at, "expected a string, got " + describe(e));
+                continue;
+            }
+            try {
+                T t = parse.apply(e.asText());
+                if (out.contains(t)) {
+                    problems.add(at, "'" + e.asText() + "' is listed twice");
+                } else {
+                    out.add(t);
+                }
+            } catch (IllegalArgumentException ex) {
+                problems.add(at, ex.getMessage());
+            }
+        }
+        return out;
+    }
+
     String string(String name, String def) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {

@@ -258,7 +258,9 @@ public final class LaunchFlags {
         }
         if (s.recompute() == Recompute.SELECTIVE) {
             a.add("--recompute-granularity selective");
-            a.add("--recompute-modules layernorm moe_act");
+            StringBuilder modules = new StringBuilder("--recompute-modules");
+            s.recomputeModules().forEach(mod -> modules.append(' ').append(mod.id()));
+            a.add(modules.toString());
         } else if (s.recompute() == Recompute.FULL) {
             a.add("--recompute-granularity full");
             a.add("--recompute-method uniform");

@@ -1,5 +1,6 @@
 package io.moesim.io;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moesim.model.ModelCatalog;
 import io.moesim.model.ModelSpec;
@@ -9,6 +10,7 @@ import io.moesim.scenario.DispatchSpec;
 import io.moesim.scenario.MoeConfig;
 import io.moesim.scenario.MoeLayerSpec;
 import io.moesim.scenario.ParallelLayout;
+import io.moesim.scenario.RecomputeModule;
 import io.moesim.scenario.RoutingKind;
 import io.moesim.scenario.RoutingSpec;
 import io.moesim.scenario.Scenario;
@@ -70,6 +72,10 @@ public final class ScenarioJson {
         }
         o.put("precision", s.precision().id());
         o.put("recompute", s.recompute().id());
+        if (!s.recomputeModules().isEmpty() && !s.recomputeModules().equals(RecomputeModule.SELECTIVE_DEFAULT)) {
+            ArrayNode modules = o.putArray("recomputeModules");
+            s.recomputeModules().forEach(m -> modules.add(m.id()));
+        }
         MoeConfig m = s.moe();
         ObjectNode moe = o.putObject("moe");
         moe.put("dispatcher", m.dispatcher().id());

@@ -18,6 +18,7 @@ import io.moesim.scenario.MoeLayerSpec;
 import io.moesim.scenario.ParallelLayout;
 import io.moesim.scenario.Precision;
 import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RecomputeModule;
 import io.moesim.scenario.RoutingKind;
 import io.moesim.scenario.RoutingSpec;
 import io.moesim.scenario.Scenario;
@@ -44,7 +45,7 @@ import java.util.function.Supplier;
  */
 public final class ScenarioReader {
     private static final Set<String> TOP = Set.of("name", "description", "workload", "model", "cluster", "parallel",
-            "batch", "precision", "recompute", "moe", "strategy", "layer", "dispatch");
+            "batch", "precision", "recompute", "recomputeModules", "moe", "strategy", "layer", "dispatch");
     private static final Set<String> CLUSTER = Set.of("gpu", "nodes", "gpusPerNode", "nvlinkGBps", "nicGBps",
             "nicsPerNode", "oversubscription");
     private static final Set<String> PARALLEL = Set.of("tp", "pp", "vpp", "cp", "ep", "etp", "dp", "fsdp", "zero");
@@ -105,6 +106,13 @@ public final class ScenarioReader {
         BatchSpec batch = readBatch(top);
         Precision precision = top.choice("precision", "bf16", Precision::fromId);
         Recompute recompute = top.choice("recompute", "none", Recompute::fromId);
+        java.util.List<RecomputeModule> modules = top.choices("recomputeModules", RecomputeModule::fromId);
+        if (modules != null && recompute != null && recompute != Recompute.SELECTIVE) {
+            problems.add("recomputeModules", "only applies with \"recompute\": \"selective\" (recompute is \""
+                    + recompute.id() + "\")");
+        } else if (modules != null && modules.isEmpty()) {
+            problems.add("recomputeModules", "must name at least one module (or use \"recompute\": \"none\")");
+        }
         MoeConfig moe = readMoe(top, baseDir);
         StrategySpec strategy = readStrategy(top);
         MoeLayerSpec layer = readLayer(top);
@@ -112,7 +120,8 @@ public final class ScenarioReader {
         problems.throwIfAny();
 
         Scenario scenario = build(problems, "", () -> new Scenario(name, workload, model, cluster, parallel, batch,
-                precision, recompute, moe, strategy, layer, dispatch));
+                precision, recompute, moe, strategy, layer, dispatch,
+                modules == null ? null : java.util.EnumSet.copyOf(modules)));
         problems.throwIfAny();
         if (scenario.precision() == Precision.FP8 && !gpu.supports(DataType.FP8)) {
             problems.add("precision", "fp8 needs FP8 tensor cores, which GPU profile '" + gpu.id() + "' does not have");

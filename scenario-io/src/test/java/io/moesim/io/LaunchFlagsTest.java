@@ -113,6 +113,19 @@ class LaunchFlagsTest {
     }
 
     @Test
+    void recomputeModulesBecomeMegatronsFlagAndSurviveTheScenarioExport() throws Exception {
+        Path file = Path.of("..", "validation", "extra", "scenarios", "qwen3-235b-h100x256-deepep-tp4-seq16k-cp1.json");
+        Scenario s = reader.read(file);
+        assertThat(LaunchFlags.megatron(s)).contains("--recompute-granularity selective", "--recompute-modules layernorm moe");
+        assertThat(LaunchFlags.megatron(reader.read(QWEN))).contains("--recompute-modules layernorm moe_act");
+        String json = LaunchFlags.render(s, LaunchFlags.Format.SCENARIO, catalog, file);
+        assertThat(json).contains("\"recomputeModules\"");
+        Path copy = dir.resolve("copy.json");
+        Files.writeString(copy, json);
+        assertThat(reader.read(copy)).isEqualTo(s);
+    }
+
+    @Test
     void formatsAreNamedAsTheCommandLineNamesThem() {
         assertThat(LaunchFlags.Format.fromId("Megatron")).isEqualTo(LaunchFlags.Format.MEGATRON);
         assertThat(LaunchFlags.Format.fromId("deepspeed")).isEqualTo(LaunchFlags.Format.DEEPSPEED);

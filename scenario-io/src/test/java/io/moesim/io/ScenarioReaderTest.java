@@ -7,6 +7,7 @@ import io.moesim.model.ModelCatalog;
 import io.moesim.scenario.DataType;
 import io.moesim.scenario.Dispatcher;
 import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RecomputeModule;
 import io.moesim.scenario.RoutingKind;
 import io.moesim.scenario.Scenario;
 import io.moesim.scenario.Workload;
@@ -119,6 +120,33 @@ class ScenarioReaderTest {
                 .anyMatch(s -> s.contains("cluster.nodes: expected an integer, got string \"2\""))
                 .anyMatch(s -> s.contains("parallel.tpp: unknown field (allowed here: cp, dp, ep, etp, fsdp, pp, tp, vpp, zero)"))
                 .anyMatch(s -> s.contains("unknown precision 'fp4' (expected one of bf16, fp8)"));
+    }
+
+    @Test
+    void recomputeModulesAreReadAndChecked() throws IOException, InputException {
+        String base = """
+                {"model": "qwen3-30b-a3b", "cluster": {"gpu": "h100-sxm", "nodes": 1, "gpusPerNode": 8},
+                 "parallel": {"ep": 8}, "batch": {"seqLen": 4096, "globalBatch": 8}, %s}
+                """;
+        Scenario s = reader.read(write(base.formatted("\"recompute\": \"selective\", \"recomputeModules\": [\"moe\", \"layernorm\"]")));
+        assertThat(s.recomputeModules()).containsExactlyInAnyOrder(RecomputeModule.MOE, RecomputeModule.LAYERNORM);
+        assertThat(reader.read(write(base.formatted("\"recompute\": \"selective\""))).recomputeModules())
+                .isEqualTo(RecomputeModule.SELECTIVE_DEFAULT);
+        assertThat(problems(base.formatted("\"recompute\": \"full\", \"recomputeModules\": [\"moe\"]")))
+                .extracting(pr -> pr.field() + ": " + pr.message())
+                .containsExactly("recomputeModules: only applies with \"recompute\": \"selective\" (recompute is \"full\")");
+        assertThat(problems(base.formatted("\"recompute\": \"selective\", \"recomputeModules\": [\"moe\", \"mlp_act\", \"moe\", 3]")))
+                .extracting(pr -> pr.field() + ": " + pr.message()).containsExactly(
+                        "recomputeModules[1]: unknown recompute module 'mlp_act' (expected one of core_attn, layernorm, "
+                                + "moe_act, mla_up_proj, mlp, moe, shared_experts)",
+                        "recomputeModules[2]: 'moe' is listed twice",
+                        "recomputeModules[3]: expected a string, got number 3");
+        assertThat(problems(base.formatted("\"recompute\": \"selective\", \"recomputeModules\": \"moe\"")))
+                .extracting(pr -> pr.field() + ": " + pr.message())
+                .containsExactly("recomputeModules: expected an array of strings, got string \"moe\"");
+        // mla_up_proj needs multi-latent attention (Megatron-Core's rule).
+        assertThat(problems(base.formatted("\"recompute\": \"selective\", \"recomputeModules\": [\"mla_up_proj\"]")))
+                .extracting(Problem::field).containsExactly("recomputeModules");
     }
 
     @Test

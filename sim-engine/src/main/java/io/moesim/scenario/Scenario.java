@@ -1,5 +1,9 @@
 package io.moesim.scenario;
 
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
 import io.moesim.model.ModelSpec;
 import io.moesim.util.Require;
 
@@ -17,6 +21,8 @@ import io.moesim.util.Require;
  * @param batch     batch shape (training-step), else null
  * @param precision numeric precision
  * @param recompute activation recomputation
+ * @param recomputeModules the modules selective recomputation re-runs (empty unless {@code recompute} is
+ *                  {@code SELECTIVE}; null means {@link RecomputeModule#SELECTIVE_DEFAULT} for selective)
  * @param moe       MoE dispatcher, routing and capacity
  * @param strategy  MoE system
  * @param layer     the layer (moe-layer), else null
@@ -25,7 +31,16 @@ import io.moesim.util.Require;
  */
 public record Scenario(String name, Workload workload, ModelSpec model, ClusterSpec cluster, ParallelLayout parallel,
                        BatchSpec batch, Precision precision, Recompute recompute, MoeConfig moe,
-                       StrategySpec strategy, MoeLayerSpec layer, DispatchSpec dispatch) {
+                       StrategySpec strategy, MoeLayerSpec layer, DispatchSpec dispatch,
+                       Set<RecomputeModule> recomputeModules) {
+
+    /** A scenario whose selective recomputation (if any) re-runs {@link RecomputeModule#SELECTIVE_DEFAULT}. */
+    public Scenario(String name, Workload workload, ModelSpec model, ClusterSpec cluster, ParallelLayout parallel,
+                    BatchSpec batch, Precision precision, Recompute recompute, MoeConfig moe,
+                    StrategySpec strategy, MoeLayerSpec layer, DispatchSpec dispatch) {
+        this(name, workload, model, cluster, parallel, batch, precision, recompute, moe, strategy, layer, dispatch,
+                null);
+    }
 
     public Scenario {
         Require.nonBlank("name", name);
@@ -36,5 +51,25 @@ public record Scenario(String name, Workload workload, ModelSpec model, ClusterS
         Require.nonNull("recompute", recompute);
         Require.nonNull("moe", moe);
         Require.nonNull("strategy", strategy);
+        if (recomputeModules == null) {
+            recomputeModules = recompute == Recompute.SELECTIVE ? RecomputeModule.SELECTIVE_DEFAULT : Set.of();
+        } else if (recompute != Recompute.SELECTIVE && !recomputeModules.isEmpty()) {
+            throw new IllegalArgumentException("recomputeModules: only with recompute \"selective\" (recompute is \""
+                    + recompute.id() + "\")");
+        } else {
+            recomputeModules = recomputeModules.isEmpty() ? Set.of()
+                    : Collections.unmodifiableSet(EnumSet.copyOf(recomputeModules));
+        }
+    }
+
+    /** Whether the backward re-runs {@code module}'s forward (selective recomputation of that module). */
+    public boolean recomputes(RecomputeModule module) {
+        return recomputeModules.contains(module);
+    }
+
+    /** This scenario with other recomputation settings (null modules: the default for {@code recompute}). */
+    public Scenario withRecompute(Recompute recompute, Set<RecomputeModule> modules) {
+        return new Scenario(name, workload, model, cluster, parallel, batch, precision, recompute, moe, strategy, layer,
+                dispatch, modules);
     }
 }

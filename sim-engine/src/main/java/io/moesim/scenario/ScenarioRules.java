@@ -50,6 +50,7 @@ public final class ScenarioRules {
                     if (scenario.strategy().a2aOverlap()) {
                         checkA2aOverlap(scenario, out);
                     }
+                    checkRecomputeModules(scenario, out);
                 }
             }
             case MOE_LAYER -> {
@@ -108,6 +109,19 @@ public final class ScenarioRules {
         if (s.recompute() == Recompute.FULL) {
             out.add(new Violation("strategy.a2aOverlap", "the 1F1B all-to-all overlap does not work with full "
                     + "recompute (Megatron-Core rejects it)"));
+        }
+    }
+
+    /** Megatron-Core's checks of {@code --recompute-modules} (transformer_config.py) that depend on the model. */
+    private static void checkRecomputeModules(Scenario s, List<Violation> out) {
+        if (s.recomputes(RecomputeModule.MLA_UP_PROJ) && s.model().attention() instanceof GroupedQueryAttention) {
+            out.add(new Violation("recomputeModules", "mla_up_proj needs a model with multi-latent attention; '"
+                    + s.model().id() + "' has grouped-query attention"));
+        }
+        if (s.recomputes(RecomputeModule.SHARED_EXPERTS) && s.strategy().knobs().sharedExpertOverlap()
+                && s.model().isMoe() && s.model().moe().sharedFfnTotal() > 0) {
+            out.add(new Violation("recomputeModules", "shared_experts recompute does not work with the shared-expert "
+                    + "overlap (strategy.sharedExpertOverlap; Megatron-Core rejects it)"));
         }
     }
 

@@ -11,6 +11,7 @@ import io.moesim.model.MultiLatentAttention;
 import io.moesim.scenario.Dispatcher;
 import io.moesim.scenario.ParallelLayout;
 import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RecomputeModule;
 import io.moesim.scenario.Scenario;
 
 /**
@@ -166,7 +167,7 @@ public final class MemoryModel {
         if (rc == Recompute.FULL) {
             return 2 * h;
         }
-        boolean selective = rc == Recompute.SELECTIVE;
+        boolean norms = sc.recomputes(RecomputeModule.LAYERNORM);
         double qkvOut;
         double attnOut;
         if (model.attention() instanceof GroupedQueryAttention gqa) {
@@ -177,23 +178,33 @@ public final class MemoryModel {
             double qk = mla.qkNopeHeadDim() + mla.qkRopeHeadDim();
             qkvOut = 2.0 * mla.heads() * (qk + qk + mla.vHeadDim());
             attnOut = 2.0 * mla.heads() * mla.vHeadDim();
+            if (sc.recomputes(RecomputeModule.MLA_UP_PROJ)) {
+                // The up-projected queries, keys and values are recomputed from the saved latents.
+                qkvOut = 2.0 * (Math.max(0, mla.qLoraRank()) + mla.kvLoraRank() + mla.qkRopeHeadDim());
+            }
+        }
+        if (sc.recomputes(RecomputeModule.CORE_ATTN)) {
+            attnOut = 0;
         }
         // Outside the TP region (norms, residual, dropout) the shard is already 1/tp; inside, tensors are
         // gathered over the sequence but split over heads/features by tp: both count per shard token.
-        double attention = (selective ? 0 : 2 * h) + 2 * h + qkvOut + attnOut + 2 * h + h;
+        double attention = (norms ? 0 : 2 * h) + 2 * h + qkvOut + attnOut + 2 * h + h;
         double gated = model.activation().gated() ? 2 : 1;
         if (!model.isMoeLayer(l)) {
             double ffn = model.ffn();
-            return attention + (selective ? 0 : 2 * h) + 2 * h + 2 * gated * ffn + (selective ? 0 : 2 * ffn) + h;
+            boolean mlp = sc.recomputes(RecomputeModule.MLP);
+            return attention + (norms ? 0 : 2 * h) + 2 * h + (mlp ? 0 : 2 * gated * ffn + 2 * ffn) + h;
         }
         MoeSpec moe = model.moe();
         double e = moe.expertFfn();
+        boolean wholeMoe = sc.recomputes(RecomputeModule.MOE);
         // A rank sends its shard's tokens to topK experts and, on average, receives as many copies as it
-        // sends (times the imbalance on the busiest rank); expert widths are split by etp.
-        double routed = moe.topK() * imbalance * (2 * h + 2 * gated * e / sc.parallel().etp()
-                + (selective ? 0 : 2 * e / sc.parallel().etp()) + 2 * h);
-        double shared = moe.sharedFfnTotal() == 0 ? 0
-                : 2 * h + 2 * gated * moe.sharedFfnTotal() + (selective ? 0 : 2.0 * moe.sharedFfnTotal());
-        return attention + (selective ? 0 : 2 * h) + routed + shared;
+        // sends (times the imbalance on the busiest rank); expert widths are split by etp. A recomputed MoE
+        // block keeps only its input (the 2h above).
+        double routed = wholeMoe ? 0 : moe.topK() * imbalance * (2 * h + 2 * gated * e / sc.parallel().etp()
+                + (sc.recomputes(RecomputeModule.MOE_ACT) ? 0 : 2 * e / sc.parallel().etp()) + 2 * h);
+        double shared = moe.sharedFfnTotal() == 0 || wholeMoe || sc.recomputes(RecomputeModule.SHARED_EXPERTS) ? 0
+                : 2 * h + 2 * gated * moe.sharedFfnTotal() + 2.0 * moe.sharedFfnTotal();
+        return attention + (norms ? 0 : 2 * h) + routed + shared;
     }
 }

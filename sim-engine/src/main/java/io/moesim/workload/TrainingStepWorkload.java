@@ -27,6 +27,7 @@ import io.moesim.scenario.DispatchSpec;
 import io.moesim.scenario.ParallelLayout;
 import io.moesim.scenario.Precision;
 import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RecomputeModule;
 import io.moesim.scenario.RoutingKind;
 import io.moesim.scenario.Scenario;
 import io.moesim.scenario.Workload;
@@ -285,6 +286,9 @@ public final class TrainingStepWorkload {
 
         // ---- layer costs ----------------------------------------------------------------------
 
+        /** The MLA up-projections as one recomputed op (set by {@link #attentionForward}; null for GQA). */
+        private Op mlaUpProj;
+
         private List<Op> attentionForward() {
             List<Op> ops = new ArrayList<>();
             int h = model.hidden();
@@ -322,27 +326,39 @@ public final class TrainingStepWorkload {
                 long qUp = (long) heads * qk / tp;
                 long kvUp = (long) heads * (mla.qkNopeHeadDim() + v) / tp;
                 long kvDown = mla.kvLoraRank() + mla.qkRopeHeadDim();
-                // (n, k) of each projection GEMM over the tokens
+                // (n, k, 1 for an up-projection from a latent) of each projection GEMM over the tokens
                 List<long[]> parts = new ArrayList<>();
                 if (mla.hasQueryLora()) {
-                    parts.add(new long[]{mla.qLoraRank(), h});
-                    parts.add(new long[]{qUp, mla.qLoraRank()});
+                    parts.add(new long[]{mla.qLoraRank(), h, 0});
+                    parts.add(new long[]{qUp, mla.qLoraRank(), 1});
                 } else {
-                    parts.add(new long[]{qUp, h});
+                    parts.add(new long[]{qUp, h, 0});
                 }
-                parts.add(new long[]{kvDown, h});
-                parts.add(new long[]{kvUp, mla.kvLoraRank()});
+                parts.add(new long[]{kvDown, h, 0});
+                parts.add(new long[]{kvUp, mla.kvLoraRank(), 1});
                 proj = 0;
                 projFlops = 0;
                 projD = 0;
                 projW = 0;
+                long upNs = 0;
+                double upFlops = 0;
+                int upKernels = 0;
                 for (long[] nk : parts) {
                     Op part = gemmOp("part", tokens, nk[0], nk[1]);
                     proj += part.ns();
                     projFlops += part.flops();
                     projD += part.dgradNs();
                     projW += part.wgradNs();
+                    if (nk[2] == 1) {
+                        upNs += part.ns();
+                        upFlops += part.flops();
+                        upKernels++;
+                    }
                 }
+                // Selective recompute of mla_up_proj re-runs the query and key/value up-projections.
+                int kernels = host.enabled() ? upKernels : 0;
+                mlaUpProj = new Op("recompute-mla-up-proj", Category.GEMM, upNs, upFlops, false,
+                        kernels * FrameworkHost.NS_PER_LAUNCH, false).withKernels(kernels);
             }
             ops.add(new Op("qkv-proj", Category.GEMM, proj, projFlops, false, 0, false, projD, projW));
             AttentionShape shape = AttentionShape.selfAttention(b, s, Math.max(1, heads / tp), Math.max(1, kvHeads / tp),
@@ -575,11 +591,17 @@ public final class TrainingStepWorkload {
                             .withKernels(o.kernels()));
                 }
             } else if (rc == Recompute.SELECTIVE) {
+                boolean moeBlock = !forward.isEmpty() && forward.get(0).name().equals("moe-norm");
+                boolean denseBlock = !forward.isEmpty() && forward.get(0).name().equals("mlp-norm");
                 for (Op o : forward) {
-                    if (o.name().endsWith("norm") || o.name().endsWith("act")) {
-                        ops.add(new Op("recompute-" + o.name(), o.category(), o.ns(), o.flops(), o.comm(), o.hostNs(), false)
-                                .withKernels(o.kernels()));
+                    if (recomputed(o.name(), moeBlock, denseBlock)) {
+                        ops.add(new Op("recompute-" + o.name(), o.category(), o.ns(), o.flops(), o.comm(), o.hostNs(),
+                                o.sync()).withKernels(o.kernels()));
                     }
+                }
+                if (!forward.isEmpty() && forward.get(0).name().equals("attn-norm")
+                        && sc.recomputes(RecomputeModule.MLA_UP_PROJ) && mlaUpProj != null) {
+                    ops.add(mlaUpProj);
                 }
             }
             for (int i = forward.size() - 1; i >= 0; i--) {
@@ -603,6 +625,25 @@ public final class TrainingStepWorkload {
                 }
             }
             return ops;
+        }
+
+        /**
+         * Whether selective recomputation re-runs forward op {@code name} of an attention, MoE
+         * ({@code moeBlock}) or dense MLP ({@code denseBlock}) list, per the scenario's recompute modules.
+         */
+        private boolean recomputed(String name, boolean moeBlock, boolean denseBlock) {
+            if (name.endsWith("norm")) {
+                return sc.recomputes(RecomputeModule.LAYERNORM);
+            }
+            if (moeBlock) {
+                return sc.recomputes(RecomputeModule.MOE)
+                        || name.equals("expert-act") && sc.recomputes(RecomputeModule.MOE_ACT)
+                        || name.startsWith("shared-") && sc.recomputes(RecomputeModule.SHARED_EXPERTS);
+            }
+            if (denseBlock) {
+                return sc.recomputes(RecomputeModule.MLP);
+            }
+            return (name.equals("flash-attn") || name.equals("cp-ring")) && sc.recomputes(RecomputeModule.CORE_ATTN);
         }
 
         private AttentionShape attentionShape() {
@@ -755,9 +796,12 @@ public final class TrainingStepWorkload {
                     }
                 }
             }
-            // Megatron-Core's default pipeline p2p (batch_isend_irecv waited on before the next step, no
-            // overlap_p2p_comm): a stage goes on only after its send is delivered. Receives are waited for by
-            // the data dependency in any case.
+            // Megatron-Core's pipeline p2p: a stage's compute stream goes on only after its send is delivered.
+            // Without virtual stages the send is a batch_isend_irecv waited on before the next step. With them
+            // Megatron defaults to overlap_p2p_comm, but since 2026-04-16 (Megatron-LM #4047, "wait for async
+            // P2P send before deallocating output tensor") the send is waited on right after it is posted
+            // whenever deallocate_pipeline_outputs is set, which Megatron's training loop always sets; before
+            // that fix the wait came one schedule step later. Receives are waited for by the data dependency.
             boolean blockingP2p = true;
             while (remaining > 0) {
                 boolean progressed = false;

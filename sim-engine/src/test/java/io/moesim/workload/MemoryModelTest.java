@@ -14,10 +14,12 @@ import io.moesim.scenario.MoeConfig;
 import io.moesim.scenario.ParallelLayout;
 import io.moesim.scenario.Precision;
 import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RecomputeModule;
 import io.moesim.scenario.RoutingSpec;
 import io.moesim.scenario.Scenario;
 import io.moesim.scenario.StrategySpec;
 import io.moesim.scenario.Workload;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MemoryModelTest {
@@ -46,6 +48,26 @@ class MemoryModelTest {
         double subtotal = m.weights() + m.gradients() + m.optimizer() + m.activations() + m.logits();
         assertThat(m.allowance()).isEqualTo(MemoryModel.CONTEXT_BYTES + MemoryModel.FRAGMENTATION * subtotal);
         assertThat(m.fits()).isTrue();
+    }
+
+    @Test
+    void recomputeModulesDropExactlyTheirActivations() {
+        // The tiny model above, h = 64, per token and layer without recompute: attention 960 B, MLP 1088 B.
+        // layernorm drops both norm inputs (2h each), core_attn the attention output (2·4·16), mlp everything of
+        // the MLP but its input (2·2·128 + 2·128); moe_act does not apply to a dense MLP.
+        assertThat(tinyActivationsPerTokenLayer(Set.of(RecomputeModule.LAYERNORM, RecomputeModule.MOE_ACT)))
+                .isEqualTo(832 + 960);
+        assertThat(tinyActivationsPerTokenLayer(Set.of(RecomputeModule.LAYERNORM, RecomputeModule.MLP)))
+                .isEqualTo(832 + 192);
+        assertThat(tinyActivationsPerTokenLayer(Set.of(RecomputeModule.CORE_ATTN))).isEqualTo(832 + 1088);
+    }
+
+    private static double tinyActivationsPerTokenLayer(Set<RecomputeModule> modules) {
+        Scenario s = new Scenario("m", Workload.TRAINING_STEP, TINY, ClusterSpec.of("fake", 1, 2),
+                new ParallelLayout(1, 1, 1, 1, 1, 1, false, 1), new BatchSpec(256, 2, 1), Precision.BF16,
+                Recompute.SELECTIVE, new MoeConfig(Dispatcher.ALLTOALL, RoutingSpec.balanced(), null),
+                StrategySpec.defaults(), null, null, modules);
+        return MemoryModel.estimate(s, 80e9, 1).activations() / (2.0 * 256);
     }
 
     @Test

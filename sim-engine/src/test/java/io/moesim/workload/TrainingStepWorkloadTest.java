@@ -17,6 +17,7 @@ import io.moesim.scenario.MoeConfig;
 import io.moesim.scenario.ParallelLayout;
 import io.moesim.scenario.Precision;
 import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RecomputeModule;
 import io.moesim.scenario.RoutingKind;
 import io.moesim.scenario.RoutingSpec;
 import io.moesim.scenario.Scenario;
@@ -42,6 +43,44 @@ class TrainingStepWorkloadTest {
 
     private static TrainingStepResult run(Scenario s) {
         return TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE);
+    }
+
+    @Test
+    void recomputeModulesDecideWhatTheBackwardRunsAgain() {
+        ParallelLayout p = layout(2, 4, 1, 8);
+        Scenario base = scenario(p, RoutingSpec.balanced(), Recompute.SELECTIVE, 64);
+        assertThat(base.recomputeModules()).isEqualTo(RecomputeModule.SELECTIVE_DEFAULT);
+        TrainingStepResult none = run(scenario(p, RoutingSpec.balanced(), Recompute.NONE, 64));
+        TrainingStepResult defaults = run(base);
+        TrainingStepResult moe = run(base.withRecompute(Recompute.SELECTIVE, Set.of(RecomputeModule.MOE)));
+        TrainingStepResult attn = run(base.withRecompute(Recompute.SELECTIVE, Set.of(RecomputeModule.CORE_ATTN)));
+        TrainingStepResult full = run(base.withRecompute(Recompute.FULL, null));
+        // Norms and the expert activation are memory-bound: no FLOPs again, but time.
+        assertThat(flops(defaults)).isEqualTo(flops(none));
+        assertThat(defaults.stepTimeSeconds()).isGreaterThan(none.stepTimeSeconds());
+        // The whole MoE block runs again, its dispatch and combine included (communication spans of their own).
+        assertThat(commSpans(moe, "recompute-ep-dispatch")).isPositive();
+        assertThat(commSpans(moe, "recompute-ep-combine")).isEqualTo(commSpans(moe, "recompute-ep-dispatch"));
+        assertThat(commSpans(defaults, "recompute-ep-dispatch")).isZero();
+        assertThat(commSpans(attn, "recompute-ep-dispatch")).isZero();
+        // Recomputed GEMM and attention FLOPs: the MoE block's and core attention's are each part of a full
+        // recompute's, which also re-runs the attention projections.
+        double moeExtra = flops(moe) - flops(none);
+        double attnExtra = flops(attn) - flops(none);
+        assertThat(moeExtra).isPositive();
+        assertThat(attnExtra).isPositive();
+        assertThat(moeExtra + attnExtra).isLessThan(flops(full) - flops(none));
+        assertThat(moe.stepTimeSeconds()).isGreaterThan(defaults.stepTimeSeconds());
+        assertThat(moe.memory().activations()).isLessThan(defaults.memory().activations());
+        assertThat(full.memory().activations()).isLessThan(moe.memory().activations());
+    }
+
+    private static long commSpans(TrainingStepResult r, String name) {
+        return r.simulation().spans().stream().filter(sp -> sp.name().endsWith(name)).count();
+    }
+
+    private static double flops(TrainingStepResult r) {
+        return r.simulation().spans().stream().mapToDouble(Span::flops).sum();
     }
 
     @Test

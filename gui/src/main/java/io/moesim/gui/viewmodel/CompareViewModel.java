@@ -108,7 +108,8 @@ public final class CompareViewModel {
             throw new InputException(new Problem("compare", "strategy", "unknown strategy '" + name + "'"));
         }
         Scenario b = new Scenario(a.name(), a.workload(), a.model(), a.cluster(), a.parallel(), a.batch(), a.precision(),
-                a.recompute(), a.moe(), new StrategySpec(name, a.strategy().a2aOverlap()), a.layer(), a.dispatch());
+                a.recompute(), a.moe(), new StrategySpec(name, a.strategy().a2aOverlap()), a.layer(), a.dispatch(),
+                a.recomputeModules());
         List<Violation> v = ScenarioRules.check(b);
         if (!v.isEmpty()) {
             List<Problem> problems = new ArrayList<>();

@@ -502,6 +502,9 @@ public final class ScenarioEditorViewModel {
         }
         o.put("precision", precision.get().id());
         o.put("recompute", recompute.get().id());
+        if (recompute.get() != Recompute.SELECTIVE) {
+            o.remove("recomputeModules"); // the file's module list applies to selective recompute only
+        }
         ObjectNode moe = object(o, "moe");
         moe.put("dispatcher", dispatcher.get().id());
         capacityFactor.write(moe, true);

@@ -93,7 +93,7 @@ public enum SweepKnob {
 
     private static Scenario with(Scenario s, String name, ClusterSpec cluster, ParallelLayout parallel, MoeConfig moe) {
         return new Scenario(name, s.workload(), s.model(), cluster, parallel, s.batch(), s.precision(), s.recompute(), moe,
-                s.strategy(), s.layer(), s.dispatch());
+                s.strategy(), s.layer(), s.dispatch(), s.recomputeModules());
     }
 
     private static int parseInt(String v) {
