@@ -119,6 +119,25 @@ public final class TrainingStepWorkload {
      * it, whether the host waits for the GPU before launching it, and how many kernels it is (each costs the
      * GPU {@link FrameworkHost#GPU_GAP_NS} between kernels; 0 when the framework is not modelled).
      */
+    /** Side streams Transformer Engine spreads a grouped GEMM's per-expert cuBLAS GEMMs over (see expertGemmNs). */
+    static final int TE_GEMM_STREAMS = 4;
+
+    /**
+     * Per-expert GEMMs on {@value #TE_GEMM_STREAMS} streams (Transformer Engine's {@code GroupedLinear}): each run of
+     * that many consecutive experts is one grouped GEMM of the cost model, runs back to back; runs without rows
+     * cost nothing.
+     */
+    static long teGroupedGemmNs(io.moesim.cost.GemmCostModel gemm, long[] rows, long n, long k, DataType type, int sms) {
+        long total = 0;
+        for (int i = 0; i < rows.length; i += TE_GEMM_STREAMS) {
+            long[] run = java.util.Arrays.copyOfRange(rows, i, Math.min(rows.length, i + TE_GEMM_STREAMS));
+            if (java.util.Arrays.stream(run).anyMatch(r -> r > 0)) {
+                total += gemm.groupedTimeNs(run, n, k, type, sms);
+            }
+        }
+        return total;
+    }
+
     private record Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync,
                       long dgradNs, long wgradNs, int kernels) {
         Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync,
@@ -484,8 +503,8 @@ public final class TrainingStepWorkload {
                     chunkRows[i] = (rows[i] + d - 1) / d;
                     any |= chunkRows[i] > 0;
                 }
-                long fc1 = any ? cost.gemm().groupedTimeNs(chunkRows, up, h, gemmType, sms) : 0;
-                long fc2 = any ? cost.gemm().groupedTimeNs(chunkRows, h, ffnPerRank, gemmType, sms) : 0;
+                long fc1 = any ? expertGemmNs(chunkRows, up, h, gemmType) : 0;
+                long fc2 = any ? expertGemmNs(chunkRows, h, ffnPerRank, gemmType) : 0;
                 long act = memory(MemoryOp.ACTIVATION, load / d * (up + ffnPerRank) * 2.0);
                 long dChunk = dispatch / d;
                 long cChunk = combine / d;
@@ -508,8 +527,8 @@ public final class TrainingStepWorkload {
             long fc1W = 0;
             long fc2W = 0;
             if (load > 0) {
-                fc1D = cost.gemm().groupedTimeNs(rows, h, up, gemmType, sms);
-                fc2D = cost.gemm().groupedTimeNs(rows, ffnPerRank, h, gemmType, sms);
+                fc1D = expertGemmNs(rows, h, up, gemmType);
+                fc2D = expertGemmNs(rows, ffnPerRank, h, gemmType);
                 int nonEmpty = 0;
                 for (long r : rows) {
                     if (r > 0) {
@@ -540,6 +559,18 @@ public final class TrainingStepWorkload {
             ops.add(new Op("unpermute", Category.MEMORY, memory(MemoryOp.UNPERMUTE, routedTokens * h * 2.0 * 2), 0, false));
             ops.addAll(shared);
             return ops;
+        }
+
+        /**
+         * The local experts' forward or data-gradient GEMMs as Transformer Engine's {@code GroupedLinear} runs them:
+         * one cuBLAS GEMM per expert, expert {@code i} on side stream {@code i mod }{@value #TE_GEMM_STREAMS}
+         * ({@code multi_stream_cublas_gemm} in {@code transformer_engine/common/gemm/cublaslt_gemm.cu}, four compute
+         * streams in {@code util/multi_stream.cpp}). So at most four expert GEMMs share the GPU at a time: each run
+         * of four consecutive experts is priced as one grouped GEMM (their tiles pooled into waves), and the runs
+         * follow one another. Few rows per expert leave SMs idle in every run rather than only in the last wave.
+         */
+        private long expertGemmNs(long[] rows, long n, long k, DataType type) {
+            return teGroupedGemmNs(cost.gemm(), rows, n, k, type, sms);
         }
 
         /** SMs the EP communication kernels hold: the strategy's {@code commSms}, else DeepEP's default. */

@@ -46,6 +46,28 @@ class TrainingStepWorkloadTest {
     }
 
     @Test
+    void expertGemmsRunFourAtATimeAsTransformerEnginesSideStreams() {
+        List<String> calls = new java.util.ArrayList<>();
+        io.moesim.cost.GemmCostModel gemm = new io.moesim.cost.GemmCostModel() {
+            @Override
+            public long timeNs(long m, long n, long k, io.moesim.scenario.DataType dtype, int sms) {
+                throw new AssertionError("not used");
+            }
+
+            @Override
+            public long groupedTimeNs(long[] groupRows, long n, long k, io.moesim.scenario.DataType dtype, int sms) {
+                calls.add(java.util.Arrays.toString(groupRows));
+                return 1000L * groupRows.length + java.util.Arrays.stream(groupRows).sum();
+            }
+        };
+        long t = TrainingStepWorkload.teGroupedGemmNs(gemm, new long[]{5, 6, 7, 8, 0, 0, 0, 0, 9, 10}, 64, 64,
+                io.moesim.scenario.DataType.BF16, 132);
+        // experts 0-3 together, 4-7 have no rows (no kernel time), 8-9 together
+        assertThat(calls).containsExactly("[5, 6, 7, 8]", "[9, 10]");
+        assertThat(t).isEqualTo(4026 + 2019);
+    }
+
+    @Test
     void recomputeModulesDecideWhatTheBackwardRunsAgain() {
         ParallelLayout p = layout(2, 4, 1, 8);
         Scenario base = scenario(p, RoutingSpec.balanced(), Recompute.SELECTIVE, 64);
