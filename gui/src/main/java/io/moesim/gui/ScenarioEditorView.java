@@ -2,6 +2,8 @@ package io.moesim.gui;
 
 import io.moesim.gui.viewmodel.OverrideField;
 import io.moesim.gui.viewmodel.ScenarioEditorViewModel;
+import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RecomputeModule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -26,6 +28,7 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -34,7 +37,8 @@ import javafx.util.StringConverter;
 /**
  * The scenario editor: one control per field of {@link ScenarioEditorViewModel}, bound both ways, and
  * below them the scenario's problems (each {@code field: message}) in red, or its notes and size when
- * it is valid. Number fields take effect as they are typed.
+ * it is valid. Number fields take effect as they are typed. Selective recomputation's modules are a row of
+ * check boxes, usable while recompute is {@code selective}.
  */
 public final class ScenarioEditorView extends VBox {
     /** Bidirectional bindings hold their ends weakly; these keep the {@code asObject()} adapters alive. */
@@ -103,6 +107,16 @@ public final class ScenarioEditorView extends VBox {
         add("seqLen", "sequence length", seq);
         section("recipe");
         add("recompute", "recompute", choice(vm.recomputeChoices(), vm.recomputeProperty(), r -> r.id()));
+        FlowPane modules = new FlowPane(8, 4);
+        for (RecomputeModule m : vm.recomputeModuleChoices()) {
+            CheckBox box = new CheckBox(m.id());
+            box.setId("recomputeModule-" + m.id());
+            box.selectedProperty().bindBidirectional(vm.recomputeModuleProperty(m));
+            box.setTooltip(new Tooltip(vm.recomputeModuleHelp(m)));
+            modules.getChildren().add(box);
+        }
+        modules.disableProperty().bind(vm.recomputeProperty().isNotEqualTo(Recompute.SELECTIVE));
+        add("recomputeModules", "recompute modules", modules);
         add("precision", "precision", choice(vm.precisionChoices(), vm.precisionProperty(), p -> p.id()));
         section("MoE");
         add("dispatcher", "dispatcher", choice(vm.dispatcherChoices(), vm.dispatcherProperty(), d -> d.id()));

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.moesim.gui.viewmodel.BackgroundWork;
 import io.moesim.gui.viewmodel.Fixtures;
 import io.moesim.gui.viewmodel.WorkbenchViewModel;
+import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RecomputeModule;
 import io.moesim.scenario.RoutingKind;
 import io.moesim.workload.TrainingStepResult;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import javafx.geometry.VerticalDirection;
 import javafx.scene.Scene;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
@@ -35,8 +38,8 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The workbench window driven like a user would (TestFX on Monocle's headless screen): loading a
- * scenario, editing a field, an invalid layout explained inline, zooming the timeline, a what-if sweep,
- * cancelling a long run, the validation view, and the screenshot mode.
+ * scenario, editing a field, an invalid layout explained inline, the recompute-module check boxes, zooming
+ * the timeline, a what-if sweep, cancelling a long run, the validation view, and the screenshot mode.
  */
 @ExtendWith(ApplicationExtension.class)
 class WorkbenchUiTest {
@@ -201,6 +204,46 @@ class WorkbenchUiTest {
         typeInto(robot, "tp", "2");
         assertThat(problems.isVisible()).isFalse();
         assertThat(robot.lookup("#simulate").queryAs(Button.class).isDisabled()).isFalse();
+    }
+
+    @Test
+    void recomputeModulesAreCheckBoxesThatApplyToSelectiveOnly(FxRobot robot, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("modules.json");
+        Files.writeString(file, Files.readString(Fixtures.resource("small-mixtral")).replace("\"recompute\": \"selective\"",
+                "\"recompute\": \"selective\", \"recomputeModules\": [\"layernorm\", \"moe\"]"));
+        loadAndWait(robot, file);
+        CheckBox layernorm = robot.lookup("#recomputeModule-layernorm").queryAs(CheckBox.class);
+        CheckBox moe = robot.lookup("#recomputeModule-moe").queryAs(CheckBox.class);
+        CheckBox moeAct = robot.lookup("#recomputeModule-moe_act").queryAs(CheckBox.class);
+        CheckBox mla = robot.lookup("#recomputeModule-mla_up_proj").queryAs(CheckBox.class);
+        assertThat(layernorm.isSelected()).isTrue();
+        assertThat(moe.isSelected()).isTrue();
+        assertThat(moeAct.isSelected()).isFalse();
+        assertThat(moe.isDisabled()).isFalse();
+
+        robot.interact(moe::fire);   // layernorm alone
+        assertThat(vm.editor().recomputeModules()).containsExactly(RecomputeModule.LAYERNORM);
+        FxWait.until(30, () -> vm.simulation().outcomeProperty().get().scenario().recomputeModules()
+                .equals(java.util.Set.of(RecomputeModule.LAYERNORM)) && !vm.simulation().runningProperty().get());
+        assertThat(robot.lookup("#file").queryAs(Label.class).getText()).endsWith(" *");
+
+        robot.interact(mla::fire);   // Mixtral has no multi-latent attention: said inline, nothing thrown
+        Label problems = robot.lookup("#validation").queryAs(Label.class);
+        assertThat(problems.isVisible()).isTrue();
+        assertThat(problems.getText()).startsWith("recomputeModules: mla_up_proj needs a model with multi-latent attention");
+        assertThat(robot.lookup("#simulate").queryAs(Button.class).isDisabled()).isTrue();
+        robot.interact(mla::fire);
+        assertThat(problems.isVisible()).isFalse();
+
+        @SuppressWarnings("unchecked")
+        ChoiceBox<Recompute> recompute = robot.lookup("#recompute").queryAs(ChoiceBox.class);
+        robot.interact(() -> recompute.setValue(Recompute.FULL));
+        assertThat(moe.isDisabled()).isTrue();
+        assertThat(layernorm.isDisabled()).isTrue();
+        assertThat(vm.editor().tree().has("recomputeModules")).isFalse();
+        robot.interact(() -> vm.editor().undo());
+        assertThat(moe.isDisabled()).isFalse();
+        assertThat(vm.editor().tree().path("recomputeModules").toString()).isEqualTo("[\"layernorm\"]");
     }
 
     @Test

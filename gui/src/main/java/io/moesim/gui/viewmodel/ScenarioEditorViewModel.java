@@ -12,6 +12,7 @@ import io.moesim.profiles.Profiles;
 import io.moesim.scenario.Dispatcher;
 import io.moesim.scenario.Precision;
 import io.moesim.scenario.Recompute;
+import io.moesim.scenario.RecomputeModule;
 import io.moesim.scenario.RoutingKind;
 import io.moesim.scenario.Scenario;
 import io.moesim.scenario.StrategySpec;
@@ -23,6 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -54,8 +58,18 @@ import javafx.collections.ObservableList;
  * <p>The fields edit a copy of the scenario file's JSON: what the editor does not show (strategy knobs,
  * capacity factor, link overrides, an inline model, a {@code moe-layer} or {@code dispatch} section) is
  * kept as the file had it. Changing the strategy preset drops the file's knob overrides so the new
- * preset's knobs apply. Every change re-reads the JSON through {@link ScenarioReader}, so the editor
- * accepts exactly what {@code moe-sim simulate} accepts.
+ * preset's knobs apply.
+ *
+ * <p>Selective recomputation's modules ({@code recomputeModules}) are one check box each
+ * ({@link #recomputeModuleProperty}); they apply only while recompute is {@code selective} (otherwise the
+ * field is not written). The checked set {@link RecomputeModule#SELECTIVE_DEFAULT} writes no field (the
+ * reader's default); any other set is written in {@link RecomputeModule}'s order. Checking none writes an
+ * empty list, which the reader rejects ({@code recomputeModules: must name at least one module …}), so the
+ * editor never simulates modules it does not show. A file's list the check boxes cannot show (an unknown or
+ * repeated id, not an array) is kept as written, with the reader's problem listed, until a box changes.
+ *
+ * <p>Every change re-reads the JSON through {@link ScenarioReader}, so the editor accepts exactly what
+ * {@code moe-sim simulate} accepts.
  *
  * <pre>{@code
  * ScenarioEditorViewModel editor = new ScenarioEditorViewModel(ModelCatalog.builtIn());
@@ -101,6 +115,8 @@ public final class ScenarioEditorViewModel {
     private final DoubleProperty skew = new SimpleDoubleProperty(this, "skew", 0.6);
     private final StringProperty strategy = new SimpleStringProperty(this, "strategy", "megatron");
     private final BooleanProperty a2aOverlap = new SimpleBooleanProperty(this, "a2aOverlap", false);
+    private final java.util.Map<RecomputeModule, BooleanProperty> recomputeModules =
+            new EnumMap<>(RecomputeModule.class);
 
     private final ReadOnlyObjectWrapper<Path> file = new ReadOnlyObjectWrapper<>(this, "file");
     private final ReadOnlyObjectWrapper<Scenario> scenario = new ReadOnlyObjectWrapper<>(this, "scenario");
@@ -157,11 +173,19 @@ public final class ScenarioEditorViewModel {
 
     /** The file's JSON as last loaded or saved; edits are applied to a copy of it. */
     private ObjectNode base;
+    /** The modules checked when the file was loaded or saved. */
+    private Set<RecomputeModule> loadedModules = RecomputeModule.SELECTIVE_DEFAULT;
+    /** The file's {@code recomputeModules} while the boxes cannot show it exactly (until one changes), else null. */
+    private JsonNode fileModules;
     private boolean loading;
 
     public ScenarioEditorViewModel(ModelCatalog catalog) {
         this.catalog = catalog;
         this.reader = new ScenarioReader(catalog);
+        for (RecomputeModule m : RecomputeModule.values()) {
+            recomputeModules.put(m, new SimpleBooleanProperty(this, "recomputeModule-" + m.id(),
+                    RecomputeModule.SELECTIVE_DEFAULT.contains(m)));
+        }
         modelChoices.setAll(catalog.ids());
         // A new strategy preset brings its own knobs: the overrides of the old one are cleared first.
         strategy.addListener((o, old, now) -> {
@@ -180,6 +204,9 @@ public final class ScenarioEditorViewModel {
                 seqLen, recompute, precision, dispatcher, routingKind, skew, strategy, a2aOverlap};
         for (Observable o : fields) {
             o.addListener(x -> edited(o));
+        }
+        for (BooleanProperty m : recomputeModules.values()) {
+            m.addListener(x -> edited(m));
         }
         for (OverrideField f : overrides()) {
             f.valueProperty().addListener(x -> edited(f));
@@ -257,6 +284,7 @@ public final class ScenarioEditorViewModel {
             Files.deleteIfExists(tmp);
         }
         base = out.deepCopy();
+        rememberModules(base);
         file.set(target);
         dirty.set(false);
         message.set("saved " + target);
@@ -303,6 +331,8 @@ public final class ScenarioEditorViewModel {
             globalBatch.set(b.path("globalBatch").asInt(1));
             microBatch.set(b.path("microBatch").asInt(1));
             recompute.set(parse(tree.path("recompute").asText("none"), Recompute::fromId, Recompute.NONE));
+            rememberModules(tree);
+            recomputeModules.forEach((module, checked) -> checked.set(loadedModules.contains(module)));
             precision.set(parse(tree.path("precision").asText("bf16"), Precision::fromId, Precision.BF16));
             JsonNode moe = tree.path("moe");
             dispatcher.set(parse(moe.path("dispatcher").asText("alltoall"), Dispatcher::fromId, Dispatcher.ALLTOALL));
@@ -333,6 +363,29 @@ public final class ScenarioEditorViewModel {
         revalidate();
         dirty.set(false);
         resetHistory();
+    }
+
+    /**
+     * Reads a scenario's {@code recomputeModules} into {@link #loadedModules} (absent or null: the default
+     * set; unknown ids skipped) and keeps the node in {@link #fileModules} when that set does not say it exactly.
+     */
+    private void rememberModules(JsonNode tree) {
+        JsonNode n = tree.path("recomputeModules");
+        Set<RecomputeModule> set = EnumSet.noneOf(RecomputeModule.class);
+        boolean exact = true;
+        if (n.isMissingNode() || n.isNull()) {
+            set.addAll(RecomputeModule.SELECTIVE_DEFAULT);
+        } else if (n.isArray()) {
+            for (JsonNode e : n) {
+                RecomputeModule m = e.isTextual() ? parse(e.asText(), RecomputeModule::fromId, null) : null;
+                exact &= m != null && set.add(m);
+            }
+        } else {
+            set.addAll(RecomputeModule.SELECTIVE_DEFAULT);
+            exact = false;
+        }
+        loadedModules = Collections.unmodifiableSet(set);
+        fileModules = exact ? null : n.deepCopy();
     }
 
     private static String defaultName(Path path) {
@@ -380,8 +433,11 @@ public final class ScenarioEditorViewModel {
     }
 
     private List<javafx.beans.property.Property<?>> fieldProperties() {
-        return List.of(name, model, gpu, nodes, gpusPerNode, tp, pp, vpp, cp, ep, etp, microBatch, globalBatch, seqLen,
-                recompute, precision, dispatcher, routingKind, skew, strategy, a2aOverlap);
+        List<javafx.beans.property.Property<?>> all = new ArrayList<>(List.of(name, model, gpu, nodes, gpusPerNode,
+                tp, pp, vpp, cp, ep, etp, microBatch, globalBatch, seqLen, recompute, precision, dispatcher,
+                routingKind, skew, strategy, a2aOverlap));
+        all.addAll(recomputeModules.values());   // an EnumMap: in RecomputeModule's order
+        return all;
     }
 
     @SuppressWarnings("unchecked")
@@ -502,8 +558,16 @@ public final class ScenarioEditorViewModel {
         }
         o.put("precision", precision.get().id());
         o.put("recompute", recompute.get().id());
+        Set<RecomputeModule> modules = recomputeModules();
         if (recompute.get() != Recompute.SELECTIVE) {
-            o.remove("recomputeModules"); // the file's module list applies to selective recompute only
+            o.remove("recomputeModules"); // the module list applies to selective recompute only
+        } else if (fileModules != null && modules.equals(loadedModules)) {
+            o.set("recomputeModules", fileModules.deepCopy()); // as the file has it: the reader says what is wrong
+        } else if (modules.equals(RecomputeModule.SELECTIVE_DEFAULT)) {
+            o.remove("recomputeModules"); // the reader's default
+        } else {
+            var array = o.putArray("recomputeModules");
+            modules.forEach(m -> array.add(m.id()));   // an EnumSet: in RecomputeModule's order; none -> [] (a problem)
         }
         ObjectNode moe = object(o, "moe");
         moe.put("dispatcher", dispatcher.get().id());
@@ -726,6 +790,24 @@ public final class ScenarioEditorViewModel {
         return List.of(Recompute.values());
     }
 
+    /** Selective recomputation's modules, one check box each, in {@link RecomputeModule}'s order. */
+    public List<RecomputeModule> recomputeModuleChoices() {
+        return List.of(RecomputeModule.values());
+    }
+
+    /** What recomputing a module re-runs (a check box's tooltip). */
+    public String recomputeModuleHelp(RecomputeModule m) {
+        return switch (m) {
+            case CORE_ATTN -> "core attention (FlashAttention; with cp its ring exchange)";
+            case LAYERNORM -> "the layer norms before attention and before the MLP / MoE block";
+            case MOE_ACT -> "the activation between the two expert GEMMs";
+            case MLA_UP_PROJ -> "the up-projections of multi-latent attention (MLA models only, e.g. DeepSeek)";
+            case MLP -> "the whole dense MLP of non-MoE layers, with its tensor-parallel communication";
+            case MOE -> "the whole MoE block after its norm: router, dispatch, experts, combine (re-communicates)";
+            case SHARED_EXPERTS -> "the shared experts";
+        };
+    }
+
     public List<Precision> precisionChoices() {
         return List.of(Precision.values());
     }
@@ -796,6 +878,22 @@ public final class ScenarioEditorViewModel {
 
     public ObjectProperty<Recompute> recomputeProperty() {
         return recompute;
+    }
+
+    /** Whether selective recomputation re-runs the module (applies while recompute is {@code selective}). */
+    public BooleanProperty recomputeModuleProperty(RecomputeModule module) {
+        return recomputeModules.get(module);
+    }
+
+    /** The checked modules, in {@link RecomputeModule}'s order. */
+    public Set<RecomputeModule> recomputeModules() {
+        Set<RecomputeModule> set = EnumSet.noneOf(RecomputeModule.class);
+        recomputeModules.forEach((m, p) -> {
+            if (p.get()) {
+                set.add(m);
+            }
+        });
+        return set;
     }
 
     public ObjectProperty<Precision> precisionProperty() {
