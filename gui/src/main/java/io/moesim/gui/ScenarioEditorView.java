@@ -110,6 +110,7 @@ public final class ScenarioEditorView extends VBox {
         FlowPane modules = new FlowPane(8, 4);
         for (RecomputeModule m : vm.recomputeModuleChoices()) {
             CheckBox box = new CheckBox(m.id());
+            box.setMnemonicParsing(false); // ids like moe_act: an underscore is text, not a mnemonic marker
             box.setId("recomputeModule-" + m.id());
             box.selectedProperty().bindBidirectional(vm.recomputeModuleProperty(m));
             box.setTooltip(new Tooltip(vm.recomputeModuleHelp(m)));

@@ -216,6 +216,9 @@ class WorkbenchUiTest {
         CheckBox moe = robot.lookup("#recomputeModule-moe").queryAs(CheckBox.class);
         CheckBox moeAct = robot.lookup("#recomputeModule-moe_act").queryAs(CheckBox.class);
         CheckBox mla = robot.lookup("#recomputeModule-mla_up_proj").queryAs(CheckBox.class);
+        // the ids' underscores are shown, not taken as mnemonic markers ("mlaup_proj")
+        assertThat(mla.getText()).isEqualTo("mla_up_proj");
+        assertThat(mla.isMnemonicParsing()).isFalse();
         assertThat(layernorm.isSelected()).isTrue();
         assertThat(moe.isSelected()).isTrue();
         assertThat(moeAct.isSelected()).isFalse();
