@@ -114,11 +114,6 @@ public final class TrainingStepWorkload {
     private TrainingStepWorkload() {
     }
 
-    /**
-     * A step of work on the compute stream: a kernel or a blocking collective, with the host time to launch
-     * it, whether the host waits for the GPU before launching it, and how many kernels it is (each costs the
-     * GPU {@link FrameworkHost#GPU_GAP_NS} between kernels; 0 when the framework is not modelled).
-     */
     /** Side streams Transformer Engine spreads a grouped GEMM's per-expert cuBLAS GEMMs over (see expertGemmNs). */
     static final int TE_GEMM_STREAMS = 4;
 
@@ -138,6 +133,11 @@ public final class TrainingStepWorkload {
         return total;
     }
 
+    /**
+     * A step of work on the compute stream: a kernel or a blocking collective, with the host time to launch
+     * it, whether the host waits for the GPU before launching it, and how many kernels it is (each costs the
+     * GPU {@link FrameworkHost#GPU_GAP_NS} between kernels; 0 when the framework is not modelled).
+     */
     private record Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync,
                       long dgradNs, long wgradNs, int kernels) {
         Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync,
