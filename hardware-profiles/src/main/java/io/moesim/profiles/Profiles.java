@@ -1,5 +1,6 @@
 package io.moesim.profiles;
 
+import io.moesim.profiles.table.MeasuredTables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,21 +26,31 @@ public final class Profiles {
     private Profiles() {
     }
 
-    /** Loads a bundled profile. */
+    /**
+     * Loads a bundled profile, with the measured tables ({@code gemm.csv}, …) bundled beside its
+     * {@code profile.properties}.
+     */
     public static HardwareProfile bundled(String id) throws ProfileException {
         if (!BUNDLED.contains(id)) {
             throw new ProfileException(List.of("unknown GPU profile '" + id + "' (bundled: " + String.join(", ", BUNDLED)
                     + "; or give a profile directory)"));
         }
-        String resource = "/profiles/" + id + "/" + ProfileReader.FILE;
+        String dir = "/profiles/" + id + "/";
+        String text = resourceText(dir + ProfileReader.FILE);
+        if (text == null) {
+            throw new IllegalStateException("bundled profile resource missing: " + dir + ProfileReader.FILE);
+        }
+        HardwareProfile p = ProfileReader.parse("bundled:" + id + "/" + ProfileReader.FILE, text);
+        MeasuredTables tables = MeasuredTables.parse("bundled:" + id + "/", name -> resourceText(dir + name));
+        return new HardwareProfile(p.gpu(), p.provenance(), p.date(), p.notes(), tables);
+    }
+
+    /** The UTF-8 text of a class-path resource, or {@code null} if there is none. */
+    private static String resourceText(String resource) {
         try (InputStream in = Profiles.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("bundled profile resource missing: " + resource);
-            }
-            return ProfileReader.parse("bundled:" + id + "/" + ProfileReader.FILE,
-                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read bundled profile " + resource, e);
+            throw new IllegalStateException("cannot read bundled profile resource " + resource, e);
         }
     }
 

@@ -86,7 +86,25 @@ class ProfileReaderTest {
         HardwareProfile p = Profiles.resolve(dir.resolve("profile.properties").toString());
         assertThat(p.tables().summary()).isEqualTo("gemm.csv 1 row, launch.csv 1 row");
         assertThat(io.moesim.profiles.cost.ProfileCostModel.of(p).kernelLaunchNs()).isEqualTo(2_500);
-        assertThat(Profiles.bundled("h100-sxm").tables().isEmpty()).isTrue();
+        assertThat(Profiles.bundled("a100-sxm").tables().isEmpty()).isTrue();
         assertThat(p.gpu().commSmGBps()).isEqualTo(18.5);
+    }
+
+    @Test
+    void theHopperProfilesBundleTheProbedGemmTable() throws Exception {
+        HardwareProfile h100 = Profiles.bundled("h100-sxm");
+        assertThat(h100.tables().summary()).isEqualTo("gemm.csv 183 rows");
+        assertThat(Profiles.bundled("h800-sxm").tables()).isEqualTo(h100.tables());
+        assertThat(Profiles.bundled("h200-sxm").tables()).isEqualTo(h100.tables());
+        // a measured shape answers with its measured median: Flux's layer-1 grouped GEMM, 32 experts x 1024 rows
+        var gemm = io.moesim.profiles.cost.ProfileCostModel.of(Profiles.bundled("h800-sxm")).gemm();
+        long[] rows = new long[32];
+        java.util.Arrays.fill(rows, 1024);
+        assertThat(gemm.groupedTimeNs(rows, 8192, 1024, io.moesim.scenario.DataType.BF16, 132)).isEqualTo(842_420);
+        assertThat(gemm.timeNs(4096, 3072, 4096, io.moesim.scenario.DataType.BF16, 132))
+                .isEqualTo(Math.round(1e3 * h100.tables().gemm().stream()
+                        .filter(g -> g.m() == 4096 && g.n() == 3072 && g.k() == 4096 && g.groups() == 1
+                                && g.dtype() == io.moesim.scenario.DataType.BF16)
+                        .findFirst().orElseThrow().timeUsMedian()));
     }
 }

@@ -4,6 +4,7 @@ import io.moesim.profiles.ProfileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The optional measured tables of a profile directory; any of them may be empty.
@@ -41,6 +42,38 @@ public record MeasuredTables(List<GemmMeasurement> gemm, List<MemoryMeasurement>
     private static <T> List<T> readOne(Path dir, TableFormat<T> format, List<String> problems) {
         try {
             return CsvTables.readIfPresent(dir, format);
+        } catch (ProfileException e) {
+            problems.addAll(e.problems());
+            return List.of();
+        }
+    }
+
+    /**
+     * Parses whichever tables {@code textOf} supplies (it maps a table's file name to its text, or to
+     * {@code null} when there is no such table), as for tables bundled on the class path.
+     *
+     * @param display prefix naming the tables' location in messages ({@code bundled:h100-sxm/})
+     */
+    public static MeasuredTables parse(String display, Function<String, String> textOf) throws ProfileException {
+        List<String> problems = new ArrayList<>();
+        List<GemmMeasurement> gemm = parseOne(display, textOf, GemmMeasurement.FORMAT, problems);
+        List<MemoryMeasurement> memory = parseOne(display, textOf, MemoryMeasurement.FORMAT, problems);
+        List<CollectiveMeasurement> collectives = parseOne(display, textOf, CollectiveMeasurement.FORMAT, problems);
+        List<LaunchMeasurement> launch = parseOne(display, textOf, LaunchMeasurement.FORMAT, problems);
+        if (!problems.isEmpty()) {
+            throw new ProfileException(problems);
+        }
+        return new MeasuredTables(gemm, memory, collectives, launch);
+    }
+
+    private static <T> List<T> parseOne(String display, Function<String, String> textOf, TableFormat<T> format,
+                                        List<String> problems) {
+        String text = textOf.apply(format.fileName());
+        if (text == null) {
+            return List.of();
+        }
+        try {
+            return CsvTables.parse(display + format.fileName(), text, format);
         } catch (ProfileException e) {
             problems.addAll(e.problems());
             return List.of();
