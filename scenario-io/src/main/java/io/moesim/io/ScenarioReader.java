@@ -52,7 +52,7 @@ public final class ScenarioReader {
     private static final Set<String> BATCH = Set.of("seqLen", "globalBatch", "microBatch");
     private static final Set<String> MOE = Set.of("dispatcher", "routing", "capacityFactor");
     private static final Set<String> ROUTING = Set.of("kind", "skew", "file", "seed");
-    private static final Set<String> STRATEGY = Set.of("name", "a2aOverlap", "commSms", "a2aAlgorithm",
+    private static final Set<String> STRATEGY = Set.of("name", "a2aOverlap", "commSms", "a2aAlgorithm", "hostLaunchUs",
             "sharedExpertOverlap", "tokenRounding", "padToCapacity", "pipelineDegree", "replicateHotExperts",
             "fullyShardedExperts", "rematerializeSlots", "localTrafficFraction");
     private static final Set<String> LAYER = Set.of("tokens", "hidden", "expertFfn", "experts", "topK", "activation");
@@ -347,6 +347,10 @@ public final class ScenarioReader {
         Boolean sharded = s.bool("fullyShardedExperts", p.fullyShardedExperts());
         Integer slots = s.nonNegativeInt("rematerializeSlots", p.rematerializeSlots());
         Double local = s.number("localTrafficFraction", p.localTrafficFraction());
+        Double hostLaunch = s.positiveNumber("hostLaunchUs", p.hostLaunchUs());
+        if (hostLaunch != null && hostLaunch > 10_000) {
+            s.problems().add(s.pathOf("hostLaunchUs"), "must be at most 10000 µs per launch, got " + hostLaunch);
+        }
         if (local != null && !(local >= 0 && local < 1)) {
             s.problems().add(s.pathOf("localTrafficFraction"), "must be at least 0 and below 1, got " + local);
         }
@@ -366,7 +370,7 @@ public final class ScenarioReader {
         }
         return build(s.problems(), "strategy", () -> new StrategySpec(name, overlap,
                 new io.moesim.scenario.StrategyKnobs(commSms, algorithm, sharedOverlap, rounding, pad, degree, replicate,
-                        sharded, slots, local)));
+                        sharded, slots, local, hostLaunch)));
     }
 
     private static MoeLayerSpec readLayer(Fields top) {

@@ -254,6 +254,13 @@ class ScenarioReaderTest {
         assertThat(problems(base.formatted("{\"name\": \"megatron\", \"localTrafficFraction\": 1.5, "
                 + "\"rematerializeSlots\": -1}"))).extracting(Problem::field)
                 .containsExactlyInAnyOrder("strategy.localTrafficFraction", "strategy.rematerializeSlots");
+        assertThat(tutel.strategy().knobs().hostLaunchUs()).isEqualTo(58.0);
+        assertThat(reader.read(write(base.formatted("{\"name\": \"megatron\", \"hostLaunchUs\": 75.5}")))
+                .strategy().knobs().hostLaunchUs()).isEqualTo(75.5);
+        for (String bad : new String[]{"0", "-3", "20000", "\"fast\""}) {
+            assertThat(problems(base.formatted("{\"name\": \"megatron\", \"hostLaunchUs\": " + bad + "}")))
+                    .as(bad).extracting(Problem::field).containsExactly("strategy.hostLaunchUs");
+        }
         assertThat(problems(base.formatted("{\"name\": \"megatron\", \"overlapDegree\": 2}")))
                 .extracting(Problem::field).contains("strategy.overlapDegree");
     }

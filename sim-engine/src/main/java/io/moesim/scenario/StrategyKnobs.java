@@ -28,10 +28,33 @@ import java.util.Locale;
  * @param localTrafficFraction share of the dispatch and combine traffic kept on the rank by locality-aware token
  *                            and expert placement (speculative MoE's token shuffling and expert grouping), 0 to
  *                            below 1
+ * @param hostLaunchUs        CPU time the framework's host thread spends per kernel it launches from Python, µs
+ *                            ({@link #MEGATRON_CORE_HOST_LAUNCH_US} by default, measured for Megatron-Core;
+ *                            {@link #DEEPSEEK_HOST_LAUNCH_US} in the {@code dualpipe} preset, measured in
+ *                            DeepSeek-V3's own trace); see {@code docs/training-step.md}
  */
 public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, boolean sharedExpertOverlap,
                             int tokenRounding, boolean padToCapacity, int pipelineDegree, int replicateHotExperts,
-                            boolean fullyShardedExperts, int rematerializeSlots, double localTrafficFraction) {
+                            boolean fullyShardedExperts, int rematerializeSlots, double localTrafficFraction,
+                            double hostLaunchUs) {
+    /**
+     * Host CPU time per Python-launched kernel of Megatron-Core, µs: its own MoE transformer layers (Megatron-LM
+     * commit 1e057005, local layers) measured on an x86 host with PyTorch 2.11 eager
+     * ({@code tools/hopper-probe/megatron_host.py}; FrameworkHost's Javadoc has the derivation).
+     */
+    public static final double MEGATRON_CORE_HOST_LAUNCH_US = 58.0;
+    /** Host CPU time per Python-launched kernel of DeepSeek-V3's framework, µs (its profile-data training trace). */
+    public static final double DEEPSEEK_HOST_LAUNCH_US = 42.0;
+
+    /** Knobs with Megatron-Core's host cost. */
+    public StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, boolean sharedExpertOverlap,
+                         int tokenRounding, boolean padToCapacity, int pipelineDegree, int replicateHotExperts,
+                         boolean fullyShardedExperts, int rematerializeSlots, double localTrafficFraction) {
+        this(commSms, a2aAlgorithm, sharedExpertOverlap, tokenRounding, padToCapacity, pipelineDegree,
+                replicateHotExperts, fullyShardedExperts, rematerializeSlots, localTrafficFraction,
+                MEGATRON_CORE_HOST_LAUNCH_US);
+    }
+
     /** Knobs without Hecate's sharding or locality-aware placement. */
     public StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, boolean sharedExpertOverlap,
                          int tokenRounding, boolean padToCapacity, int pipelineDegree, int replicateHotExperts) {
@@ -45,6 +68,10 @@ public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, b
         }
         if (!(localTrafficFraction >= 0 && localTrafficFraction < 1)) {
             throw new IllegalArgumentException("strategy.localTrafficFraction must be in [0, 1), got " + localTrafficFraction);
+        }
+        if (!(hostLaunchUs > 0 && hostLaunchUs <= 10_000)) {
+            throw new IllegalArgumentException("strategy.hostLaunchUs must be above 0 and at most 10000, got "
+                    + hostLaunchUs);
         }
         if (commSms != null && commSms < 1) {
             throw new IllegalArgumentException("strategy.commSms must be positive, got " + commSms);
@@ -90,7 +117,9 @@ public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, b
             case "sonicmoe" -> new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 128, false, 1, 0);
             // DualPipe's DeepEP with 20 SMs and shared-expert overlap (DeepSeek-V3 report); the bidirectional
             // schedule itself is chosen by the strategy name in TrainingStepWorkload
-            case "dualpipe" -> new StrategyKnobs(20, CollectiveAlgorithm.AUTO, true, 0, false, 1, 0);
+            // and DeepSeek's own framework, whose host cost per launch its published trace measures
+            case "dualpipe" -> new StrategyKnobs(20, CollectiveAlgorithm.AUTO, true, 0, false, 1, 0, false, 0, 0,
+                    DEEPSEEK_HOST_LAUNCH_US);
             // fully sharded sparse data parallelism with load-aware re-materialization (Hecate, Qing et al. 2025);
             // two extra expert slots per rank is moe-sim's assumption (the paper sizes them by memory)
             case "hecate" -> new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 0, false, 1, 0, true, 2, 0);

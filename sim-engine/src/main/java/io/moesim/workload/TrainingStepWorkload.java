@@ -238,7 +238,8 @@ public final class TrainingStepWorkload {
             this.spTokens = Math.max(1, tokens / p.tp());
             this.microBatches = sc.batch().globalBatch() / (b * ranks.dp());
             this.loads = new ExpertLoads(sc, spTokens);
-            this.host = new FrameworkHost(model, model.isMoe() ? model.moe().experts() / p.ep() : 0, hostOverhead);
+            this.host = new FrameworkHost(model, model.isMoe() ? model.moe().experts() / p.ep() : 0, hostOverhead,
+                    Math.round(sc.strategy().knobs().hostLaunchUs() * 1e3));
         }
 
         /** The forward ops with their host launch times and synchronisations. */
@@ -253,7 +254,7 @@ public final class TrainingStepWorkload {
 
         private Op hostedOp(String name, Category category, long ns, double flops, long hostNs) {
             int kernels = host.enabled() && hostNs > 0
-                    ? (int) Math.max(1, Math.round(hostNs / (double) FrameworkHost.NS_PER_LAUNCH)) : 0;
+                    ? (int) Math.max(1, Math.round(hostNs / (double) host.nsPerLaunch())) : 0;
             return new Op(name, category, ns, flops, false, hostNs, false).withKernels(kernels);
         }
 
@@ -377,7 +378,7 @@ public final class TrainingStepWorkload {
                 // Selective recompute of mla_up_proj re-runs the query and key/value up-projections.
                 int kernels = host.enabled() ? upKernels : 0;
                 mlaUpProj = new Op("recompute-mla-up-proj", Category.GEMM, upNs, upFlops, false,
-                        kernels * FrameworkHost.NS_PER_LAUNCH, false).withKernels(kernels);
+                        kernels * host.nsPerLaunch(), false).withKernels(kernels);
             }
             ops.add(new Op("qkv-proj", Category.GEMM, proj, projFlops, false, 0, false, projD, projW));
             AttentionShape shape = AttentionShape.selfAttention(b, s, Math.max(1, heads / tp), Math.max(1, kvHeads / tp),
@@ -1533,7 +1534,7 @@ public final class TrainingStepWorkload {
          * waits for the GPU work {@code before} it. Returns −1 when there is nothing to wait for.
          */
         private int launch(TaskGraph.Builder g, int st, String name, long hostNs, boolean sync, int[] before) {
-            long head = Math.min(hostNs, FrameworkHost.NS_PER_LAUNCH);
+            long head = Math.min(hostNs, host.nsPerLaunch());
             long carried = hostCarryNs[st];
             hostCarryNs[st] = hostNs - head;
             // Host tasks share two names (a distinct name each would cost ~40 bytes per task on big steps); the

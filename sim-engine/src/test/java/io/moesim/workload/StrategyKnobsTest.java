@@ -119,6 +119,41 @@ class StrategyKnobsTest {
         assertThatThrownBy(() -> new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 0, false, 1, 0, false, 0, 1.0))
                 .hasMessageContaining("localTrafficFraction must be in [0, 1)");
         assertThat(new StrategySpec("comet", false).knobs().pipelineDegree()).isEqualTo(8);
+        assertThat(StrategyKnobs.NONE.hostLaunchUs()).isEqualTo(StrategyKnobs.MEGATRON_CORE_HOST_LAUNCH_US).isEqualTo(58.0);
+        assertThat(StrategyKnobs.preset("tutel").hostLaunchUs()).isEqualTo(58.0);
+        assertThat(StrategyKnobs.preset("dualpipe").hostLaunchUs()).isEqualTo(StrategyKnobs.DEEPSEEK_HOST_LAUNCH_US)
+                .isEqualTo(42.0);
+        assertThatThrownBy(() -> new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 0, false, 1, 0, false, 0, 0, 0))
+                .hasMessageContaining("strategy.hostLaunchUs must be above 0");
+    }
+
+    @Test
+    void hostLaunchCostScalesTheHostThreadAndCanMakeAStepHostBound() {
+        java.util.function.DoubleFunction<TrainingStepResult> at = us -> run(QWEN30, RoutingSpec.balanced(), null,
+                Dispatcher.ALLTOALL, knobs("megatron", new StrategyKnobs(null, CollectiveAlgorithm.AUTO, false, 0, false,
+                        1, 0, false, 0, 0, us)));
+        TrainingStepResult cheap = at.apply(1);
+        TrainingStepResult megatron = at.apply(StrategyKnobs.MEGATRON_CORE_HOST_LAUNCH_US);
+        TrainingStepResult slow = at.apply(5_000);
+        // The GPU work is the same (its busy time moves only with how compute and communication kernels happen to
+        // overlap and share SMs); how long the GPU waits for launches grows with the launch cost.
+        assertThat(slow.computeSeconds()).isCloseTo(cheap.computeSeconds(), withinPercentage(2));
+        assertThat(megatron.computeSeconds()).isCloseTo(cheap.computeSeconds(), withinPercentage(2));
+        assertThat(megatron.hostBoundSeconds()).isGreaterThanOrEqualTo(cheap.hostBoundSeconds());
+        assertThat(slow.hostBoundSeconds()).isGreaterThan(megatron.hostBoundSeconds());
+        assertThat(slow.stepTimeSeconds()).isGreaterThan(megatron.stepTimeSeconds());
+        assertThat(megatron.stepTimeSeconds()).isGreaterThanOrEqualTo(cheap.stepTimeSeconds());
+    }
+
+    @Test
+    void frameworkHostChargesItsLaunchCostPerPythonLaunchedKernel() {
+        FrameworkHost host = new FrameworkHost(QWEN30, 8, true, 50_000);
+        assertThat(host.forwardNs("router")).isEqualTo(2 * 50_000);                 // GEMM and fp32 cast
+        assertThat(host.forwardNs("topk")).isEqualTo(12 * 50_000);
+        // one Python launch plus one C++-looped GEMM per local expert
+        assertThat(host.forwardNs("expert-fc1")).isEqualTo(50_000 + 8 * 7_000);
+        assertThat(new FrameworkHost(QWEN30, 8, false, 50_000).forwardNs("router")).isZero();
+        assertThatThrownBy(() -> new FrameworkHost(QWEN30, 8, true, 0)).hasMessageContaining("must be positive");
     }
 
     @Test

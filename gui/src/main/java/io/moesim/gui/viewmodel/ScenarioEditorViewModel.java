@@ -86,7 +86,7 @@ public final class ScenarioEditorViewModel {
     public static final String FILE_MODEL = "(model from file)";
     private static final Set<String> KNOB_FIELDS = Set.of("commSms", "a2aAlgorithm", "sharedExpertOverlap",
             "tokenRounding", "padToCapacity", "pipelineDegree", "replicateHotExperts", "fullyShardedExperts",
-            "rematerializeSlots", "localTrafficFraction");
+            "rematerializeSlots", "localTrafficFraction", "hostLaunchUs");
 
     private final ModelCatalog catalog;
     private final ScenarioReader reader;
@@ -147,7 +147,9 @@ public final class ScenarioEditorViewModel {
             new OverrideField("rematerializeSlots", "rematerialize slots", OverrideField.Kind.INTEGER, List.of(),
                     "extra expert replicas per rank (with fully sharded experts)"),
             new OverrideField("localTrafficFraction", "local traffic fraction", OverrideField.Kind.NUMBER, List.of(),
-                    "share of EP traffic kept on the rank, 0 to below 1"));
+                    "share of EP traffic kept on the rank, 0 to below 1"),
+            new OverrideField("hostLaunchUs", "host µs per launch", OverrideField.Kind.NUMBER, List.of(),
+                    "framework CPU time per kernel launched from Python"));
     private final List<OverrideField> links = List.of(
             new OverrideField("nvlinkGBps", "NVLink GB/s", OverrideField.Kind.NUMBER, List.of(),
                     "per GPU, one direction"),
@@ -611,6 +613,7 @@ public final class ScenarioEditorViewModel {
             case "fullyShardedExperts" -> String.valueOf(k.fullyShardedExperts());
             case "rematerializeSlots" -> String.valueOf(k.rematerializeSlots());
             case "localTrafficFraction" -> String.valueOf(k.localTrafficFraction());
+            case "hostLaunchUs" -> String.valueOf(k.hostLaunchUs());
             default -> throw new IllegalArgumentException("unknown strategy knob " + id);
         };
     }

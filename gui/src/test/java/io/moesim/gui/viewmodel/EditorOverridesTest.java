@@ -50,6 +50,20 @@ class EditorOverridesTest {
     }
 
     @Test
+    void theHostLaunchKnobShowsMegatronsMeasuredCostAndValidatesInline() {
+        vm.load(Fixtures.resource("small-mixtral"));
+        OverrideField host = vm.knob("hostLaunchUs");
+        assertThat(host.inheritedProperty().get()).isEqualTo("58.0");
+        host.valueProperty().set("80");
+        assertThat(vm.scenarioProperty().get().strategy().knobs().hostLaunchUs()).isEqualTo(80.0);
+        host.valueProperty().set("0");
+        assertThat(vm.scenarioProperty().get()).isNull();
+        assertThat(vm.problems()).contains("strategy.hostLaunchUs: must be positive, got 0.0");
+        host.valueProperty().set("");
+        assertThat(vm.scenarioProperty().get().strategy().knobs().hostLaunchUs()).isEqualTo(58.0);
+    }
+
+    @Test
     void anotherPresetShowsItsKnobsAndDropsTheOverrides() {
         vm.load(Fixtures.resource("small-mixtral"));
         vm.knob("tokenRounding").valueProperty().set("64");
@@ -58,6 +72,7 @@ class EditorOverridesTest {
         assertThat(vm.knob("tokenRounding").valueProperty().get()).isEmpty();
         assertThat(vm.knob("commSms").inheritedProperty().get()).isEqualTo("20");
         assertThat(vm.knob("sharedExpertOverlap").inheritedProperty().get()).isEqualTo("true");
+        assertThat(vm.knob("hostLaunchUs").inheritedProperty().get()).isEqualTo("42.0");
         vm.knob("sharedExpertOverlap").valueProperty().set("false");
         vm.knob("a2aAlgorithm").valueProperty().set("hierarchical");
         Scenario s = vm.scenarioProperty().get();
