@@ -6,11 +6,12 @@ Measures, with PyTorch's own kernels (cuBLAS, CUTLASS grouped GEMM, cuDNN/Flash 
                  pattern (one cuBLAS GEMM per expert over four side streams)
   attention.csv  causal GQA attention forward and forward+backward
   host.csv       host (CPU) time per eager launch pattern, with tiny tensors so the GPU never limits
+  membw.csv      memory-bound kernels (norm, SwiGLU, top-k, permute, unpermute, Adam) in moe-sim's byte count
   steady.csv     one GEMM timed three ways (do_bench, events around back-to-back calls, NN vs TN)
   graph.csv      Transformer Engine's per-expert four-stream pattern replayed from a CUDA graph
   smi.csv        SM clock, power and temperature sampled every 200 ms
   env.json       GPU, clocks, CPU, library versions
-Usage: OUT=dir [PROBE_SECTIONS=gemm,grouped,attention,host,steady,graph] python3 probe.py   (each section is independent; a failing one is logged and skipped)
+Usage: OUT=dir [PROBE_SECTIONS=gemm,grouped,attention,host,steady,graph,membw] python3 probe.py   (each section is independent; a failing one is logged and skipped)
 """
 import csv, json, os, platform, subprocess, sys, time, traceback
 
@@ -262,6 +263,60 @@ def host_section():
     ones = torch.ones(128, device=DEV)
     t.row("tensor.tolist() device-to-host sync (idle GPU)", "per call", *host_us(lambda: ones.tolist(), 300))
     log("host done")
+
+
+# ---------------------------------------------------------------- memory-bound kernels
+def membw_section():
+    """Memory-bound kernels at Megatron's per-GPU sizes, with moe-sim's byte accounting (TrainingStepWorkload):
+    size_bytes = bytes read plus written as the workload counts them for that kind of op. Norm and activation
+    are fused by torch.compile (one Triton kernel each, as Transformer Engine's and Megatron's fused kernels are);
+    permute is a row gather, unpermute a weighted scatter-add of the routed rows, the optimizer step PyTorch's
+    fused Adam on one fp32 tensor (34 bytes per parameter in moe-sim's count)."""
+    t = Table("membw.csv", ["op", "size_bytes", "time_us_median", "time_us_p10", "time_us_p90", "samples", "shape"])
+    h = 4096
+    rms = torch.compile(lambda x, w: F.rms_norm(x, (x.shape[-1],), w, 1e-6), dynamic=True)
+    swiglu = torch.compile(lambda a, b: F.silu(a) * b, dynamic=True)
+    for tokens in [256, 1024, 2048, 4096, 8192, 16384, 32768]:
+        if over_budget():
+            return
+        x = torch.randn(tokens, h, device=DEV, dtype=BF16)
+        y = torch.randn(tokens, h, device=DEV, dtype=BF16)
+        z = torch.empty_like(x)
+        w = torch.randn(h, device=DEV, dtype=BF16)
+        p10, p50, p90 = bench(lambda: torch.add(x, y, out=z))
+        t.row("elementwise", tokens * h * 2 * 3, p50, p10, p90, 40, f"add {tokens}x{h}")
+        p10, p50, p90 = bench(lambda: rms(x, w))
+        t.row("norm", tokens * h * 2 * 2, p50, p10, p90, 40, f"rms_norm {tokens}x{h}")
+        for ffn in (1536, 12288 // 4):
+            a = torch.randn(tokens, ffn, device=DEV, dtype=BF16)
+            b = torch.randn(tokens, ffn, device=DEV, dtype=BF16)
+            p10, p50, p90 = bench(lambda: swiglu(a, b))
+            t.row("activation", tokens * 3 * ffn * 2, p50, p10, p90, 40, f"swiglu {tokens}x{ffn}")
+        for experts in (128, 256):
+            logits = torch.randn(tokens, experts, device=DEV, dtype=torch.float32)
+            p10, p50, p90 = bench(lambda: torch.topk(logits, 8, dim=-1))
+            t.row("router-topk", tokens * experts * 4 * 2, p50, p10, p90, 40, f"topk8 {tokens}x{experts}")
+        routed = tokens * 8 // 4  # a quarter of top-8 routed rows stays on this rank (EP with 4 ranks' worth)
+        idx = torch.randint(0, tokens, (routed,), device=DEV)
+        p10, p50, p90 = bench(lambda: x.index_select(0, idx))
+        t.row("permute", routed * h * 2 * 2, p50, p10, p90, 40, f"index_select {routed}x{h}")
+        rows = torch.randn(routed, h, device=DEV, dtype=BF16)
+        probs = torch.rand(routed, 1, device=DEV, dtype=BF16)
+        out = torch.zeros(tokens, h, device=DEV, dtype=BF16)
+        p10, p50, p90 = bench(lambda: out.index_add_(0, idx, rows * probs))
+        t.row("unpermute", routed * h * 2 * 2, p50, p10, p90, 40, f"weighted index_add {routed}x{h}")
+        del x, y, z, a, b, rows, out
+    for params in [1 << 20, 1 << 24, 1 << 26, 1 << 28]:
+        if over_budget():
+            return
+        prm = torch.zeros(params, device=DEV, dtype=torch.float32, requires_grad=True)
+        prm.grad = torch.randn(params, device=DEV, dtype=torch.float32)
+        opt = torch.optim.Adam([prm], lr=1e-4, fused=True)
+        opt.step()
+        p10, p50, p90 = bench(opt.step)
+        t.row("optimizer-step", params * 34, p50, p10, p90, 40, f"fused Adam fp32 {params}")
+        del prm, opt
+    log("membw done")
 
 
 # ---------------------------------------------------------------- second pass: clocks, timing method, graphs
