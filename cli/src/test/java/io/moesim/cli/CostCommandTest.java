@@ -97,6 +97,10 @@ class CostCommandTest {
         JsonNode n = json(CliRun.of("cost", "gemm", "--gpu", dir.toString(), "--m", "4096", "--n", "4096", "--k", "4096", "--json"));
         assertThat(n.get("timeUs").asDouble()).isEqualTo(250.0);
         assertThat(n.get("source").asText()).isEqualTo("measured table + model");
+        // a data type the table has no rows of is the model's alone, and says so
+        JsonNode fp8 = json(CliRun.of("cost", "gemm", "--gpu", dir.toString(), "--m", "4096", "--n", "4096", "--k", "4096",
+                "--dtype", "fp8", "--json"));
+        assertThat(fp8.get("source").asText()).isEqualTo("model");
     }
 
     @Test
