@@ -11,28 +11,29 @@ import io.moesim.model.ModelSpec;
  * other way round; after every synchronisation the GPU idles until the CPU has launched the next kernel.
  *
  * <h2>Constants (measured)</h2>
- * <b>Per Python-launched kernel</b>, {@value io.moesim.scenario.StrategyKnobs#MEGATRON_CORE_HOST_LAUNCH_US} µs by default ({@code strategy.hostLaunchUs}; the
- * {@code dualpipe} preset uses DeepSeek's 42 µs below): Megatron-Core's own layers measured on the probe
- * machine (tools/hopper-probe/megatron_host.py, results-2026-11-30-h200/run3): megatron/core of Megatron-LM
- * commit 1e057005 (the code of the ModelZoo's Qwen3-235B runs), a full MoE transformer layer (RMSNorm, GQA
- * attention with QK-norm, router with auxiliary loss and forced balance, all-to-all dispatcher, local experts)
- * forward and backward with tiny inputs so the GPU idles, PyTorch 2.11 eager on a 16-core Xeon VM: 31.3 ms for
- * 605 kernels (16 local experts, 16 heads) and 22.6 ms for 318 (4 experts, 32 heads), together 58 µs per
- * kernel (50–76 µs over the eight configurations measured). Transformer Engine is not installed there, so the
- * layers are Megatron-Core's local ones (torch Linear, unfused attention, one MLP module per expert); TE's
- * modules cost more CPU per call than Megatron's local ones (TE PR #1191, hardware not given: 115–140 µs against 74 µs per Linear
- * forward), so this is a lower bound for the TE path. The VM's host is about as fast as a DGX H100's: an eager
- * {@code F.linear} costs 14.5 µs of CPU there and 13.5 µs on a DGX H100 with Xeon Platinum 8480C (TE issue
- * #2053). The DeepSeek-V3 training trace (deepseek-ai/profile-data {@code train.json}, DeepSeek's own
- * framework on H800) gives 42 µs for its framework (39.6 ms for 943 kernels in the compute phases of its four
- * MoE layers); moe-sim used that value before the Megatron-Core measurement existed.
+ * <b>Per Python-launched kernel</b>, {@value io.moesim.scenario.StrategyKnobs#MEGATRON_CORE_HOST_LAUNCH_US} µs by
+ * default ({@code strategy.hostLaunchUs}; the {@code dualpipe} preset uses DeepSeek's 42 µs below): Megatron-Core's
+ * own layers measured on the probe machine (tools/hopper-probe/megatron_host.py, results-2026-11-30-h200/run3):
+ * megatron/core of Megatron-LM commit 1e057005 (the code of the ModelZoo's Qwen3-235B runs), a full MoE transformer
+ * layer (RMSNorm, GQA attention with QK-norm, router with auxiliary loss and forced balance, all-to-all dispatcher,
+ * local experts) forward and backward with tiny inputs so the GPU idles, PyTorch 2.11 eager on a 16-core Xeon VM:
+ * 31.3 ms for 605 kernels (16 local experts, 16 heads) and 22.6 ms for 318 (4 experts, 32 heads), together 58 µs
+ * per kernel (50–76 µs over the eight configurations measured). Transformer Engine is not installed there, so the
+ * layers are Megatron-Core's local ones (torch Linear, unfused attention, one MLP module per expert); TE's modules
+ * cost more CPU per call than Megatron's local ones (TE PR #1191, hardware not given: 115–140 µs against 74 µs per
+ * Linear forward), so this is a lower bound for the TE path. The VM's host is about as fast as a DGX H100's: an
+ * eager {@code F.linear} costs 14.5 µs of CPU there and 13.5 µs on a DGX H100 with Xeon Platinum 8480C (TE issue
+ * #2053). The DeepSeek-V3 training trace (deepseek-ai/profile-data {@code train.json}, DeepSeek's own framework on
+ * H800) gives 42 µs for its framework (39.6 ms for 943 kernels in the compute phases of its four MoE layers);
+ * moe-sim used that value before the Megatron-Core measurement existed.
  * <p>
- * <b>Per GEMM of a loop over local experts</b> (one cuBLAS GEMM per local expert in Transformer Engine's
- * {@code GroupedLinear}, a C++ loop), the median interval between consecutive launches of the trace's own per-expert
+ * <b>Per GEMM of a loop over local experts</b> (one cuBLAS GEMM per local expert in Transformer Engine's {@code
+ * GroupedLinear}, a C++ loop), the median interval between consecutive launches of the trace's own per-expert
  * weight-gradient GEMM loops ({@code fp8_dptp128c_acc} kernels: 52 intervals inside 8 loops, 5–9 µs typical),
- * {@value #NS_PER_CPP_LAUNCH} ns; the bare {@code cudaLaunchKernel} call is 2–3 µs of that. Backward launches {@link #BACKWARD_FACTOR} times the kernels of a non-GEMM forward op (the trace's
- * attention block: 106 backward and weight-gradient launches against 69 forward launches); a GEMM's
- * backward is its two GEMMs, data and weight gradient.
+ * {@value #NS_PER_CPP_LAUNCH} ns; the bare {@code cudaLaunchKernel} call is 2–3 µs of that. Backward launches
+ * {@link #BACKWARD_FACTOR} times the kernels of a non-GEMM forward op (the trace's attention block: 106 backward
+ * and weight-gradient launches against 69 forward launches); a GEMM's backward is its two GEMMs, data and weight
+ * gradient.
  *
  * <h2>Kernel counts per op (assumptions from Megatron-Core with Transformer Engine)</h2>
  * The launches per op of {@link TrainingStepWorkload} follow Megatron-Core's code path with the flags of the
