@@ -6,12 +6,13 @@ Measures, with PyTorch's own kernels (cuBLAS, CUTLASS grouped GEMM, cuDNN/Flash 
                  pattern (one cuBLAS GEMM per expert over four side streams)
   attention.csv  causal GQA attention forward and forward+backward
   host.csv       host (CPU) time per eager launch pattern, with tiny tensors so the GPU never limits
+  attention_sweep.csv  cuDNN causal attention over sequence lengths, GQA layouts and MLA head dims
   membw.csv      memory-bound kernels (norm, SwiGLU, top-k, permute, unpermute, Adam) in moe-sim's byte count
   steady.csv     one GEMM timed three ways (do_bench, events around back-to-back calls, NN vs TN)
   graph.csv      Transformer Engine's per-expert four-stream pattern replayed from a CUDA graph
   smi.csv        SM clock, power and temperature sampled every 200 ms
   env.json       GPU, clocks, CPU, library versions
-Usage: OUT=dir [PROBE_SECTIONS=gemm,grouped,attention,host,steady,graph,membw] python3 probe.py   (each section is independent; a failing one is logged and skipped)
+Usage: OUT=dir [PROBE_SECTIONS=gemm,grouped,attention,host,steady,graph,membw,attention_sweep] python3 probe.py   (each section is independent; a failing one is logged and skipped)
 """
 import csv, json, os, platform, subprocess, sys, time, traceback
 
@@ -317,6 +318,41 @@ def membw_section():
         t.row("optimizer-step", params * 34, p50, p10, p90, 40, f"fused Adam fp32 {params}")
         del prm, opt
     log("membw done")
+
+
+# ---------------------------------------------------------------- attention sweep (cuDNN)
+def attention_sweep_section():
+    """Causal BF16 attention through cuDNN's fused kernel (what Transformer Engine runs on Hopper by default)
+    over sequence lengths and GQA head layouts, plus MLA's 192/128 head dims where the backend takes them.
+    Rows: forward, and forward+backward; the backward alone is their difference (one measurement each)."""
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    t = Table("attention_sweep.csv", ["seq_q", "seq_kv", "heads", "kv_heads", "qk_dim", "v_dim", "causal", "dtype",
+                                      "pass", "time_us_median", "time_us_p10", "time_us_p90"])
+    layouts = [(8, 1), (16, 1), (16, 2), (32, 2), (32, 4), (32, 8), (64, 4), (64, 8), (24, 4), (48, 8)]
+    cases = [(s, h, kv, 128, 128) for s in (1024, 2048, 4096, 8192, 16384, 32768) for h, kv in layouts]
+    cases += [(4096, h, h, 192, 128) for h in (16, 32, 64, 128)] + [(16384, 32, 32, 192, 128)]
+    for s, h, kvh, dq, dv in cases:
+        if over_budget():
+            return
+        try:
+            q = torch.randn(1, h, s, dq, device=DEV, dtype=BF16, requires_grad=True)
+            k = torch.randn(1, kvh, s, dq, device=DEV, dtype=BF16).repeat_interleave(h // kvh, 1).requires_grad_()
+            v = torch.randn(1, kvh, s, dv, device=DEV, dtype=BF16).repeat_interleave(h // kvh, 1).requires_grad_()
+            g = torch.randn(1, h, s, dv, device=DEV, dtype=BF16)
+            with sdpa_kernel([SDPBackend.CUDNN_ATTENTION]):
+                p10, p50, p90 = bench(lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True))
+                t.row(s, s, h, kvh, dq, dv, "true", "bf16", "forward", p50, p10, p90)
+
+                def fb():
+                    F.scaled_dot_product_attention(q, k, v, is_causal=True).backward(g)
+
+                b10, b50, b90 = bench(fb, grad_to_none=[q, k, v], rep=60)
+                t.row(s, s, h, kvh, dq, dv, "true", "bf16", "forward+backward", b50, b10, b90)
+            del q, k, v, g
+        except Exception:
+            log("attention sweep failed", s, h, kvh, dq, dv, traceback.format_exc(limit=1).splitlines()[-1])
+            torch.cuda.empty_cache()
+    log("attention sweep done")
 
 
 # ---------------------------------------------------------------- second pass: clocks, timing method, graphs
