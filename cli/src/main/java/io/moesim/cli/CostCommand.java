@@ -134,8 +134,10 @@ final class CostCommand implements Runnable {
             double flops = 2.0 * groups * m * n * k;
             double timeUs = ns / 1e3;
             double tflops = flops / ns / 1e3;
-            // the table answers only for the data types it has rows of (MeasuredGemmModel)
-            boolean measured = model.tables().gemm().stream().anyMatch(g -> g.dtype() == t);
+            // whether a measured table moved the answer (inside its range, for its data type)
+            var analytical = ProfileCostModel.analytical(model.gpu()).gemm();
+            boolean measured = ns != (groups == 1 ? analytical.timeNs(m, n, k, t, sms)
+                    : analytical.groupedTimeNs(rows, n, k, t, sms));
             PrintWriter out = spec.commandLine().getOut();
             if (common.json) {
                 ObjectNode o = common.header(model, "gemm");
@@ -198,17 +200,21 @@ final class CostCommand implements Runnable {
             double flops = backward ? shape.backwardFlops() : shape.forwardFlops();
             double timeUs = ns / 1e3;
             double tflops = flops / ns / 1e3;
+            // whether a measured table moved the answer (inside its range, for its pass, mask and data type)
+            var analytical = ProfileCostModel.analytical(model.gpu()).attention();
+            boolean measured = ns != (backward ? analytical.backwardNs(shape, sms) : analytical.forwardNs(shape, sms));
             PrintWriter out = spec.commandLine().getOut();
             if (common.json) {
                 ObjectNode o = common.header(model, backward ? "attention-backward" : "attention-forward");
                 o.put("batch", batch).put("seq", seq).put("heads", heads).put("kvHeads", kv).put("qkDim", qkDim)
                         .put("vDim", vDim).put("causal", causal).put("dtype", t.id()).put("sms", sms);
                 o.put("flops", flops).put("timeUs", round3(timeUs)).put("tflops", round3(tflops));
+                o.put("source", measured ? "measured table + model" : "model");
                 out.print(Json.pretty(o));
             } else {
-                out.println(String.format(Locale.ROOT, "attention %s, %s, batch %d, seq %d, %d heads (%d kv), qk %d, v %d, %s on %s (%d SMs): %s us, %s TFLOPS",
+                out.println(String.format(Locale.ROOT, "attention %s, %s, batch %d, seq %d, %d heads (%d kv), qk %d, v %d, %s on %s (%d SMs): %s us, %s TFLOPS%s",
                         backward ? "backward" : "forward", causal ? "causal" : "full", batch, seq, heads, kv, qkDim,
-                        vDim, t.id(), model.gpuId(), sms, fmt(timeUs), fmt(tflops)));
+                        vDim, t.id(), model.gpuId(), sms, fmt(timeUs), fmt(tflops), measured ? " (measured table + model)" : ""));
             }
             return ExitCodes.OK;
         }

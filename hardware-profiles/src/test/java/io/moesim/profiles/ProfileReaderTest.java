@@ -93,7 +93,7 @@ class ProfileReaderTest {
     @Test
     void theHopperProfilesBundleTheProbedGemmTable() throws Exception {
         HardwareProfile h100 = Profiles.bundled("h100-sxm");
-        assertThat(h100.tables().summary()).isEqualTo("gemm.csv 147 rows");
+        assertThat(h100.tables().summary()).isEqualTo("gemm.csv 147 rows, attention.csv 90 rows");
         assertThat(Profiles.bundled("h800-sxm").tables()).isEqualTo(h100.tables());
         assertThat(Profiles.bundled("h200-sxm").tables()).isEqualTo(h100.tables());
         // a measured shape answers with its measured median: Flux's layer-1 grouped GEMM, 32 experts x 1024 rows

@@ -24,17 +24,10 @@ import java.util.Map;
  * @implNote immutable; thread-safe.
  */
 public final class MeasuredGemmModel implements GemmCostModel {
-    private static final double IDW_POWER = 4;
-
-    /** Measured points of one data type and one kind (plain or grouped), in log space. */
-    private record Points(double[] logM, double[] logN, double[] logK, double[] logRatio,
-                          double[] min, double[] max, long[] exactM, long[] exactN, long[] exactK) {
-    }
-
     private final AnalyticalGemmModel model;
     private final int smCount;
-    private final Map<DataType, Points> plain = new EnumMap<>(DataType.class);
-    private final Map<DataType, Points> grouped = new EnumMap<>(DataType.class);
+    private final Map<DataType, LogRatioField> plain = new EnumMap<>(DataType.class);
+    private final Map<DataType, LogRatioField> grouped = new EnumMap<>(DataType.class);
 
     public MeasuredGemmModel(AnalyticalGemmModel model, int smCount, List<GemmMeasurement> table) {
         this.model = model;
@@ -48,51 +41,32 @@ public final class MeasuredGemmModel implements GemmCostModel {
                 }
             }
             if (!p.isEmpty()) {
-                plain.put(t, points(p));
+                plain.put(t, field(p));
             }
             if (!g.isEmpty()) {
-                grouped.put(t, points(g));
+                grouped.put(t, field(g));
             }
         }
     }
 
-    private Points points(List<GemmMeasurement> rows) {
-        int size = rows.size();
-        double[] lm = new double[size];
-        double[] ln = new double[size];
-        double[] lk = new double[size];
-        double[] lr = new double[size];
-        long[] em = new long[size];
-        long[] en = new long[size];
-        long[] ek = new long[size];
-        double[] min = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
-        double[] max = {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
-        for (int i = 0; i < size; i++) {
-            GemmMeasurement r = rows.get(i);
+    /** Each row's {@code (m, n, k)} with its measured/model ratio. */
+    private LogRatioField field(List<GemmMeasurement> rows) {
+        List<long[]> coords = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (GemmMeasurement r : rows) {
             long[] groupRows = new long[r.groups()];
             java.util.Arrays.fill(groupRows, r.m());
             double modelNs = model.groupedTimeNs(groupRows, r.n(), r.k(), r.dtype(), smCount);
-            double measuredNs = r.timeUsMedian() * 1e3;
-            lm[i] = Math.log(r.m());
-            ln[i] = Math.log(r.n());
-            lk[i] = Math.log(r.k());
-            lr[i] = Math.log(measuredNs / modelNs);
-            em[i] = r.m();
-            en[i] = r.n();
-            ek[i] = r.k();
-            double[] v = {lm[i], ln[i], lk[i]};
-            for (int d = 0; d < 3; d++) {
-                min[d] = Math.min(min[d], v[d]);
-                max[d] = Math.max(max[d], v[d]);
-            }
+            coords.add(new long[]{r.m(), r.n(), r.k()});
+            ratios.add(r.timeUsMedian() * 1e3 / modelNs);
         }
-        return new Points(lm, ln, lk, lr, min, max, em, en, ek);
+        return new LogRatioField(coords, ratios);
     }
 
     @Override
     public long timeNs(long m, long n, long k, DataType dtype, int sms) {
         long modelNs = model.timeNs(m, n, k, dtype, sms);
-        return correct(plain.containsKey(dtype) ? plain.get(dtype) : grouped.get(dtype), m, n, k, modelNs, sms);
+        return correct(plain.containsKey(dtype) ? plain.get(dtype) : grouped.get(dtype), m, n, k, modelNs);
     }
 
     @Override
@@ -108,37 +82,15 @@ public final class MeasuredGemmModel implements GemmCostModel {
             return 0;
         }
         long meanRows = Math.max(1, Math.round((double) sum / nonEmpty));
-        Points p = nonEmpty > 1 && grouped.containsKey(dtype) ? grouped.get(dtype) : plain.get(dtype);
+        LogRatioField p = nonEmpty > 1 && grouped.containsKey(dtype) ? grouped.get(dtype) : plain.get(dtype);
         if (p == null) {
             p = grouped.get(dtype);
         }
-        return correct(p, meanRows, n, k, modelNs, sms);
+        return correct(p, meanRows, n, k, modelNs);
     }
 
-    private long correct(Points p, long m, long n, long k, long modelNs, int sms) {
-        if (p == null) {
-            return modelNs;
-        }
-        double[] q = {Math.log(m), Math.log(n), Math.log(k)};
-        for (int d = 0; d < 3; d++) {
-            if (q[d] < p.min[d] - 1e-9 || q[d] > p.max[d] + 1e-9) {
-                return modelNs;
-            }
-        }
-        double weightSum = 0;
-        double weighted = 0;
-        for (int i = 0; i < p.logM.length; i++) {
-            if (p.exactM[i] == m && p.exactN[i] == n && p.exactK[i] == k) {
-                return Math.round(modelNs * Math.exp(p.logRatio[i]));
-            }
-            double dm = q[0] - p.logM[i];
-            double dn = q[1] - p.logN[i];
-            double dk = q[2] - p.logK[i];
-            double d2 = dm * dm + dn * dn + dk * dk;
-            double w = 1.0 / Math.pow(d2, IDW_POWER / 2);
-            weightSum += w;
-            weighted += w * p.logRatio[i];
-        }
-        return Math.round(modelNs * Math.exp(weighted / weightSum));
+    private static long correct(LogRatioField p, long m, long n, long k, long modelNs) {
+        double ratio = p == null ? Double.NaN : p.ratio(m, n, k);
+        return Double.isNaN(ratio) ? modelNs : Math.round(modelNs * ratio);
     }
 }

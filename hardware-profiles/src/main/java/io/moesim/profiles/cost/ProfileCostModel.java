@@ -37,7 +37,9 @@ public final class ProfileCostModel implements CostModel {
         AnalyticalGemmModel gemmModel = new AnalyticalGemmModel(gpu);
         this.gemm = tables.gemm().isEmpty() ? gemmModel
                 : new MeasuredGemmModel(gemmModel, gpu.smCount(), tables.gemm());
-        this.attention = new FlashAttentionModel(gpu);
+        FlashAttentionModel attentionModel = new FlashAttentionModel(gpu);
+        this.attention = tables.attention().isEmpty() ? attentionModel
+                : new MeasuredAttentionModel(attentionModel, gpu.smCount(), tables.attention());
         HbmMemoryModel memoryModel = new HbmMemoryModel(gpu);
         this.memory = tables.memory().isEmpty() ? memoryModel
                 : new MeasuredMemoryModel(memoryModel, gpu.smCount(), tables.memory());

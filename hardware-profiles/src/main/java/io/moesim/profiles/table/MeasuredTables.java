@@ -13,13 +13,22 @@ import java.util.function.Function;
  * @param memory      {@code membw.csv}
  * @param collectives {@code collectives.csv}
  * @param launch      {@code launch.csv}
+ * @param attention   {@code attention.csv}
  */
 public record MeasuredTables(List<GemmMeasurement> gemm, List<MemoryMeasurement> memory,
-                             List<CollectiveMeasurement> collectives, List<LaunchMeasurement> launch) {
+                             List<CollectiveMeasurement> collectives, List<LaunchMeasurement> launch,
+                             List<AttentionMeasurement> attention) {
     /** No measurements: the analytical models answer everything. */
-    public static final MeasuredTables NONE = new MeasuredTables(List.of(), List.of(), List.of(), List.of());
+    public static final MeasuredTables NONE = new MeasuredTables(List.of(), List.of(), List.of(), List.of(), List.of());
+
+    /** Tables without an attention table. */
+    public MeasuredTables(List<GemmMeasurement> gemm, List<MemoryMeasurement> memory,
+                          List<CollectiveMeasurement> collectives, List<LaunchMeasurement> launch) {
+        this(gemm, memory, collectives, launch, List.of());
+    }
 
     public MeasuredTables {
+        attention = List.copyOf(attention);
         gemm = List.copyOf(gemm);
         memory = List.copyOf(memory);
         collectives = List.copyOf(collectives);
@@ -33,10 +42,11 @@ public record MeasuredTables(List<GemmMeasurement> gemm, List<MemoryMeasurement>
         List<MemoryMeasurement> memory = readOne(dir, MemoryMeasurement.FORMAT, problems);
         List<CollectiveMeasurement> collectives = readOne(dir, CollectiveMeasurement.FORMAT, problems);
         List<LaunchMeasurement> launch = readOne(dir, LaunchMeasurement.FORMAT, problems);
+        List<AttentionMeasurement> attention = readOne(dir, AttentionMeasurement.FORMAT, problems);
         if (!problems.isEmpty()) {
             throw new ProfileException(problems);
         }
-        return new MeasuredTables(gemm, memory, collectives, launch);
+        return new MeasuredTables(gemm, memory, collectives, launch, attention);
     }
 
     private static <T> List<T> readOne(Path dir, TableFormat<T> format, List<String> problems) {
@@ -60,10 +70,11 @@ public record MeasuredTables(List<GemmMeasurement> gemm, List<MemoryMeasurement>
         List<MemoryMeasurement> memory = parseOne(display, textOf, MemoryMeasurement.FORMAT, problems);
         List<CollectiveMeasurement> collectives = parseOne(display, textOf, CollectiveMeasurement.FORMAT, problems);
         List<LaunchMeasurement> launch = parseOne(display, textOf, LaunchMeasurement.FORMAT, problems);
+        List<AttentionMeasurement> attention = parseOne(display, textOf, AttentionMeasurement.FORMAT, problems);
         if (!problems.isEmpty()) {
             throw new ProfileException(problems);
         }
-        return new MeasuredTables(gemm, memory, collectives, launch);
+        return new MeasuredTables(gemm, memory, collectives, launch, attention);
     }
 
     private static <T> List<T> parseOne(String display, Function<String, String> textOf, TableFormat<T> format,
@@ -82,7 +93,7 @@ public record MeasuredTables(List<GemmMeasurement> gemm, List<MemoryMeasurement>
 
     /** Whether there is no measurement at all. */
     public boolean isEmpty() {
-        return gemm.isEmpty() && memory.isEmpty() && collectives.isEmpty() && launch.isEmpty();
+        return gemm.isEmpty() && memory.isEmpty() && collectives.isEmpty() && launch.isEmpty() && attention.isEmpty();
     }
 
     /** Row counts, for listings: {@code gemm.csv 12 rows, collectives.csv 40 rows}. */
@@ -92,6 +103,7 @@ public record MeasuredTables(List<GemmMeasurement> gemm, List<MemoryMeasurement>
         add(parts, MemoryMeasurement.FORMAT, memory);
         add(parts, CollectiveMeasurement.FORMAT, collectives);
         add(parts, LaunchMeasurement.FORMAT, launch);
+        add(parts, AttentionMeasurement.FORMAT, attention);
         return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 

@@ -110,6 +110,44 @@ class CostModelsTest {
     // ---- attention ------------------------------------------------------------------------------
 
     @Test
+    void measuredAttentionTableReproducesItsPointsPerPassAndFallsBackOutsideItsRange() throws Exception {
+        FlashAttentionModel model = new FlashAttentionModel(gpu("h100-sxm"));
+        List<io.moesim.profiles.table.AttentionMeasurement> table = List.of(
+                new io.moesim.profiles.table.AttentionMeasurement(4096, 4096, 16, 1, 128, 128, true, DataType.BF16, false,
+                        150.0, Double.NaN, Double.NaN, 0),
+                new io.moesim.profiles.table.AttentionMeasurement(4096, 4096, 16, 1, 128, 128, true, DataType.BF16, true,
+                        420.0, Double.NaN, Double.NaN, 0),
+                new io.moesim.profiles.table.AttentionMeasurement(16384, 16384, 16, 1, 128, 128, true, DataType.BF16,
+                        false, 1700.0, Double.NaN, Double.NaN, 0));
+        MeasuredAttentionModel measured = new MeasuredAttentionModel(model, 132, table);
+        AttentionShape at4k = AttentionShape.selfAttention(1, 4096, 16, 1, 128, 128, true, DataType.BF16);
+        assertThat(measured.forwardNs(at4k, 132)).isEqualTo(150_000);
+        assertThat(measured.backwardNs(at4k, 132)).isEqualTo(420_000);
+        // Two sequences: the model's time for two, scaled by the measured ratio.
+        AttentionShape two = AttentionShape.selfAttention(2, 4096, 16, 1, 128, 128, true, DataType.BF16);
+        assertThat(measured.forwardNs(two, 132))
+                .isEqualTo(Math.round(model.forwardNs(two, 132) * (150_000.0 / model.forwardNs(at4k, 132))));
+        // Between the measured lengths: a ratio between theirs.
+        AttentionShape at8k = AttentionShape.selfAttention(1, 8192, 16, 1, 128, 128, true, DataType.BF16);
+        double r1 = 150_000.0 / model.forwardNs(at4k, 132);
+        double r2 = 1_700_000.0 / model.forwardNs(AttentionShape.selfAttention(1, 16384, 16, 1, 128, 128, true,
+                DataType.BF16), 132);
+        double mid = measured.forwardNs(at8k, 132) / (double) model.forwardNs(at8k, 132);
+        assertThat(mid).isBetween(Math.min(r1, r2) - 1e-6, Math.max(r1, r2) + 1e-6);
+        // Outside the measured box (shorter, more heads), an unmeasured mask or type: the model alone.
+        AttentionShape shorter = AttentionShape.selfAttention(1, 2048, 16, 1, 128, 128, true, DataType.BF16);
+        assertThat(measured.forwardNs(shorter, 132)).isEqualTo(model.forwardNs(shorter, 132));
+        AttentionShape full = AttentionShape.selfAttention(1, 4096, 16, 1, 128, 128, false, DataType.BF16);
+        assertThat(measured.forwardNs(full, 132)).isEqualTo(model.forwardNs(full, 132));
+        AttentionShape fp8 = AttentionShape.selfAttention(1, 4096, 16, 1, 128, 128, true, DataType.FP8);
+        assertThat(measured.forwardNs(fp8, 132)).isEqualTo(model.forwardNs(fp8, 132));
+        // The backward table has only the 4k point: a longer sequence is outside it.
+        assertThat(measured.backwardNs(at8k, 132)).isEqualTo(model.backwardNs(at8k, 132));
+        // Fewer SMs scale through the model.
+        assertThat(measured.forwardNs(at4k, 66)).isGreaterThan(150_000);
+    }
+
+    @Test
     void attentionFlopsAndPairs() {
         AttentionShape causal = AttentionShape.selfAttention(1, 4, 1, 1, 2, 2, true, DataType.BF16);
         assertThat(causal.scoredPairs()).isEqualTo(10);

@@ -135,4 +135,26 @@ class CsvTablesTest {
         assertThat(CsvTables.number(12.50)).isEqualTo("12.5");
         assertThat(CsvTables.number(Double.NaN)).isEmpty();
     }
+
+    @Test
+    void attentionTableIsReadAndItsRowRulesAreChecked() throws ProfileException {
+        String header = "seq_q,seq_kv,heads,kv_heads,qk_dim,v_dim,causal,dtype,pass,time_us_median\n";
+        List<AttentionMeasurement> rows = CsvTables.parse("attention.csv", header
+                + "4096,4096,32,2,128,128,true,bf16,forward,252.1\n4096,4096,32,2,128,128,true,bf16,backward,750.5\n",
+                AttentionMeasurement.FORMAT);
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).backward()).isFalse();
+        assertThat(rows.get(1).backward()).isTrue();
+        assertThat(rows.get(1).timeUsMedian()).isEqualTo(750.5);
+        assertThat(rows.get(0).causal()).isTrue();
+        assertThatThrownBy(() -> CsvTables.parse("attention.csv", header
+                + "4096,4096,32,3,128,128,true,bf16,forward,1\n"
+                + "4096,2048,32,2,128,128,true,bf16,forward,1\n"
+                + "4096,4096,32,2,128,128,maybe,bf16,sideways,1\n", AttentionMeasurement.FORMAT))
+                .isInstanceOf(ProfileException.class)
+                .hasMessageContaining("attention.csv:2: heads (32) must be a multiple of kv_heads (3)")
+                .hasMessageContaining("attention.csv:3: causal attention needs seq_kv (2048) >= seq_q (4096)")
+                .hasMessageContaining("attention.csv:4:7: causal: expected true or false, got 'maybe'")
+                .hasMessageContaining("attention.csv:4:9: pass: expected forward or backward, got 'sideways'");
+    }
 }
