@@ -75,7 +75,7 @@ public record AttentionMeasurement(long seqQ, long seqKv, int heads, int kvHeads
         public List<String> write(AttentionMeasurement a) {
             return List.of(Long.toString(a.seqQ), Long.toString(a.seqKv), Integer.toString(a.heads),
                     Integer.toString(a.kvHeads), Integer.toString(a.qkDim), Integer.toString(a.vDim),
-                    Boolean.toString(a.causal), a.dtype == null ? "" : a.dtype.id(), a.backward ? "backward" : "forward",
+                    Boolean.toString(a.causal), a.dtype.id(), a.backward ? "backward" : "forward",
                     CsvTables.number(a.timeUsMedian), CsvTables.number(a.timeUsP10), CsvTables.number(a.timeUsP90),
                     CsvTables.optionalInt(a.samples));
         }
