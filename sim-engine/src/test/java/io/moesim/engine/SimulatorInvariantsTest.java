@@ -117,8 +117,12 @@ class SimulatorInvariantsTest {
     /**
      * A faster link must not make the run slower, except through scheduling anomalies: greedy list
      * scheduling with max-min fair sharing is not monotone in general (Graham 1969; a flow that gains
-     * on the faster link takes more of a shared bottleneck from a critical one). The anomalies are rare
-     * and small; this bounds them: at most 1% of the trials and never more than 5% slower.
+     * on the faster link starts another sooner, which then takes half of a shared link from a critical
+     * flow; {@code SimulatorTest#aFasterLinkCanDelayTheCriticalFlowUnderFairSharing} works one out by hand).
+     * Measured on these generators (2026-11-30): 2 of the 1000 trials here are slower (seeds 151 and 216,
+     * by 0.001% and 0.03%), 9 of 8000 over seeds 0-1999 (worst 0.11%); all nine stay when every time and
+     * size is multiplied by 1000, so they are the sharing anomaly, not integer-nanosecond rounding. The
+     * bound: at most 0.5% of the trials and never more than 1% slower.
      */
     @Test
     void doublingALinkAlmostNeverSlowsTheRun() {
@@ -137,8 +141,8 @@ class SimulatorInvariantsTest {
                 }
             }
         }
-        assertThat(slower).as("trials slower after doubling a link").isLessThanOrEqualTo(trials / 100);
-        assertThat(worst).as("worst relative slowdown").isLessThanOrEqualTo(0.05);
+        assertThat(slower).as("trials slower after doubling a link").isLessThanOrEqualTo(trials / 200);
+        assertThat(worst).as("worst relative slowdown").isLessThanOrEqualTo(0.01);
     }
 
     @Test

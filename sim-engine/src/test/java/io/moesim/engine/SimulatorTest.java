@@ -72,6 +72,35 @@ class SimulatorTest {
         assertThat(r.endNs(large)).isEqualTo(40_000);
     }
 
+    /**
+     * Why "doubling a link never increases makespan" cannot hold together with max-min fair sharing: a
+     * faster link lets a non-critical flow start sooner and take half of a link from the critical one.
+     * Three GPUs on three nodes, NICs 10 B/ns (GPU 0's downlink 20). X: GPU 0 to 2, 1000 B, then 1000 ns of
+     * compute on GPU 2. Z: GPU 1 to 0, 1000 B; then Y: GPU 1 to 2, 1000 B. At base, Z and X both end at
+     * 100 ns and Y never meets X: makespan 100 + 1000. With GPU 1's uplink doubled, Z ends at 50, Y shares
+     * GPU 2's downlink with X from 50 (5 B/ns each), X's last 500 B end at 150: makespan 1150. A real NIC
+     * does the same; {@code SimulatorInvariantsTest} bounds how often and how much this happens.
+     */
+    @Test
+    void aFasterLinkCanDelayTheCriticalFlowUnderFairSharing() {
+        Topology base = topo(3, 1).withLinkScaled(topo(3, 1).port(0, Topology.NIC_IN), 2);
+        long[] makespan = new long[2];
+        long[] xEnd = new long[2];
+        for (int v = 0; v < 2; v++) {
+            Topology t = v == 0 ? base : base.withLinkScaled(base.port(1, Topology.NIC_OUT), 2);
+            TaskGraph.Builder b = TaskGraph.builder(t);
+            int x = b.transfer(0, 1, 2, 1, 1_000, "X", Category.EP_COMM, 0, 0);
+            b.compute(2, 0, "after X", Category.GEMM, 1_000, 0, x);
+            int z = b.transfer(1, 1, 0, 2, 1_000, "Z", Category.EP_COMM, 0, 0);
+            b.transfer(1, 1, 2, 2, 1_000, "Y", Category.EP_COMM, 0, 0, z);
+            SimulationResult r = Simulator.run(b.build());
+            makespan[v] = r.makespanNs();
+            xEnd[v] = r.endNs(x);
+        }
+        assertThat(xEnd).containsExactly(100, 150);
+        assertThat(makespan).containsExactly(1_100, 1_150);
+    }
+
     @Test
     void computeSlowsWhileACommunicationKernelHoldsSms() {
         TaskGraph.Builder b = TaskGraph.builder(topo(1, 1));
