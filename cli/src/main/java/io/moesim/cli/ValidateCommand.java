@@ -151,8 +151,8 @@ final class ValidateCommand implements Callable<Integer> {
             return p.getRecords();
         } catch (NoSuchFileException e) {
             throw new BadArgumentException(cases + ": not found (run from the project root or pass --cases FILE)");
-        } catch (java.io.UncheckedIOException | IllegalStateException e) {
-            throw new BadArgumentException(cases + ": malformed CSV: " + e.getMessage());
+        } catch (java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            throw new BadArgumentException(cases + ": malformed CSV: " + io.moesim.profiles.table.CsvTables.parseFailure(e));
         }
     }
 

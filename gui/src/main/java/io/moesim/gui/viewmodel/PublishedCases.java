@@ -177,8 +177,9 @@ public final class PublishedCases {
             return p.getRecords();
         } catch (NoSuchFileException e) {
             throw new InputException(new Problem(cases.toString(), "", "not found"));
-        } catch (java.io.UncheckedIOException | IllegalStateException e) {
-            throw new InputException(new Problem(cases.toString(), "", "malformed CSV: " + e.getMessage()));
+        } catch (java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            throw new InputException(new Problem(cases.toString(), "",
+                    "malformed CSV: " + io.moesim.profiles.table.CsvTables.parseFailure(e)));
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
@@ -39,6 +41,14 @@ public final class CsvTables {
             .setCommentMarker('#')
             .setRecordSeparator('\n')
             .get();
+
+    /** Commons CSV's messages ({@code %,d} numbers may carry grouping commas). */
+    private static final Pattern UNCLOSED_QUOTE =
+            Pattern.compile("\\(startline ([\\d,]+)\\) EOF reached before encapsulated token finished");
+    private static final Pattern AFTER_QUOTE =
+            Pattern.compile("Invalid character between encapsulated token and delimiter at line: ([\\d,]+)");
+    private static final Pattern DUPLICATE_COLUMN = Pattern.compile("The header contains a duplicate name: (\"[^\"]*\")");
+    private static final Pattern CLASS_NAME_PREFIX = Pattern.compile("\\b[a-z][\\w$]*(\\.[\\w$]+)+: ");
 
     private CsvTables() {
     }
@@ -98,13 +108,44 @@ public final class CsvTables {
                 problems.add(display + ": empty table (expected a header row: "
                         + String.join(",", format.requiredColumns()) + ")");
             }
-        } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            problems.add(display + ": malformed CSV: " + e.getMessage());
+        } catch (IOException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            problems.add(display + ": malformed CSV: " + parseFailure(e));
         }
         if (!problems.isEmpty()) {
             throw new ProfileException(problems);
         }
         return out;
+    }
+
+    /**
+     * What went wrong when Apache Commons CSV gave up on a file, in words for the person who wrote it: the
+     * parser's own message without exception class names, and its most common failures rephrased.
+     * Commons CSV reports a parse error as an {@link UncheckedIOException} around a {@code CSVException}
+     * while iterating, and a bad header as an {@link IllegalArgumentException}.
+     */
+    public static String parseFailure(Exception e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t instanceof UncheckedIOException || t.getMessage() == null
+                || t.getMessage().startsWith(t.getCause().getClass().getName()))) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? "unreadable" : t.getMessage();
+        Matcher eof = UNCLOSED_QUOTE.matcher(m);
+        if (eof.find()) {
+            return "line " + eof.group(1).replace(",", "") + ": a quoted cell is not closed before the end of the file";
+        }
+        Matcher after = AFTER_QUOTE.matcher(m);
+        if (after.find()) {
+            return "line " + after.group(1).replace(",", "") + ": text after the closing quote of a quoted cell";
+        }
+        if (m.startsWith("A header name is missing")) {
+            return "line 1: a column of the header has no name";
+        }
+        Matcher dup = DUPLICATE_COLUMN.matcher(m);
+        if (dup.find()) {
+            return "line 1: the header names column " + dup.group(1) + " twice";
+        }
+        return CLASS_NAME_PREFIX.matcher(m).replaceAll("");
     }
 
     private static <T> Map<String, Integer> header(String display, int line, CSVRecord record, TableFormat<T> format,

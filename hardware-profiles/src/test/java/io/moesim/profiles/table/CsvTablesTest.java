@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.DuplicateHeaderMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,7 +89,27 @@ class CsvTablesTest {
         assertThatThrownBy(() -> CsvTables.parse("g.csv", "# only a comment\n", GemmMeasurement.FORMAT))
                 .hasMessageStartingWith("g.csv: empty table");
         assertThatThrownBy(() -> CsvTables.parse("g.csv", "m,n,k,dtype,groups,time_us_median\n\"1,2\n",
-                GemmMeasurement.FORMAT)).hasMessageStartingWith("g.csv: malformed CSV");
+                GemmMeasurement.FORMAT))
+                .hasMessage("g.csv: malformed CSV: line 2: a quoted cell is not closed before the end of the file");
+        assertThatThrownBy(() -> CsvTables.parse("g.csv", "m,n,k,dtype,groups,time_us_median\n\"1\"x,2\n",
+                GemmMeasurement.FORMAT))
+                .hasMessage("g.csv: malformed CSV: line 2: text after the closing quote of a quoted cell");
+    }
+
+    /** Commons CSV's failures reach people without exception class names (found by InputFuzzTest). */
+    @Test
+    void parseFailuresAreWordedWithoutClassNames() {
+        CSVFormat withHeader = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+        assertThatThrownBy(() -> CSVParser.parse("case,metric,,unit\n", withHeader))
+                .isInstanceOfSatisfying(IllegalArgumentException.class, e -> assertThat(CsvTables.parseFailure(e))
+                        .isEqualTo("line 1: a column of the header has no name"));
+        CSVFormat strict = withHeader.builder().setDuplicateHeaderMode(DuplicateHeaderMode.DISALLOW).get();
+        assertThatThrownBy(() -> CSVParser.parse("case,case\n", strict))
+                .isInstanceOfSatisfying(IllegalArgumentException.class, e -> assertThat(CsvTables.parseFailure(e))
+                        .isEqualTo("line 1: the header names column \"case\" twice"));
+        assertThat(CsvTables.parseFailure(new java.io.UncheckedIOException(
+                new java.io.IOException("org.example.Weird: something odd")))).isEqualTo("something odd");
+        assertThat(CsvTables.parseFailure(new IllegalStateException((String) null))).isEqualTo("unreadable");
     }
 
     @Test
