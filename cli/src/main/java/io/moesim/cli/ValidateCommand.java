@@ -7,15 +7,14 @@ import io.moesim.io.Json;
 import io.moesim.io.ScenarioReader;
 import io.moesim.model.ModelCatalog;
 import io.moesim.profiles.ProfileException;
+import io.moesim.profiles.table.CsvTables;
 import io.moesim.scenario.Scenario;
 import io.moesim.workload.DispatchResult;
 import io.moesim.workload.MoeLayerResult;
 import io.moesim.workload.TrainingStepResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,8 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -140,20 +137,11 @@ final class ValidateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private List<CSVRecord> readCases() throws IOException {
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
-        try (Reader in = Files.newBufferedReader(cases); CSVParser p = CSVParser.builder().setReader(in).setFormat(format).get()) {
-            for (String col : List.of("case", "metric", "reported", "unit")) {
-                if (!p.getHeaderMap().containsKey(col)) {
-                    throw new BadArgumentException(cases + ":1: missing column '" + col + "'");
-                }
-            }
-            return p.getRecords();
-        } catch (NoSuchFileException e) {
+    private List<CSVRecord> readCases() throws ProfileException {
+        if (!Files.exists(cases)) {
             throw new BadArgumentException(cases + ": not found (run from the project root or pass --cases FILE)");
-        } catch (java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
-            throw new BadArgumentException(cases + ": malformed CSV: " + io.moesim.profiles.table.CsvTables.parseFailure(e));
         }
+        return CsvTables.readWithHeader(cases, List.of("case", "metric", "reported", "unit"));
     }
 
     /**

@@ -90,5 +90,14 @@ class ValidateCommandTest {
         CliRun bad = CliRun.of("validate", "--cases", dir.resolve("bad.csv").toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("missing column 'reported'");
+        Files.write(dir.resolve("latin1.csv"), "case,metric,reported,unit\nqwen\u00e9,stepTimeSeconds,1,s\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        CliRun latin1 = CliRun.of("validate", "--cases", dir.resolve("latin1.csv").toString());
+        assertThat(latin1.exitCode()).as(latin1.err()).isEqualTo(2);
+        assertThat(latin1.err()).isEqualTo("error: " + dir.resolve("latin1.csv") + ": not UTF-8 text" + System.lineSeparator());
+        Files.writeString(dir.resolve("unnamed.csv"), "case,metric,reported,unit,\nx,y,1,s,z\n");
+        CliRun unnamed = CliRun.of("validate", "--cases", dir.resolve("unnamed.csv").toString());
+        assertThat(unnamed.exitCode()).isEqualTo(2);
+        assertThat(unnamed.err()).contains("unnamed.csv: malformed CSV: line 1: a column of the header has no name");
     }
 }

@@ -6,11 +6,10 @@ import io.moesim.io.Problem;
 import io.moesim.io.ScenarioReader;
 import io.moesim.model.ModelCatalog;
 import io.moesim.profiles.ProfileException;
+import io.moesim.profiles.table.CsvTables;
 import io.moesim.scenario.Scenario;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,8 +24,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.BiConsumer;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
@@ -166,22 +163,24 @@ public final class PublishedCases {
         return new Report(List.copyOf(rows), n, median, n == 0 ? Double.NaN : errors.get(n - 1));
     }
 
-    private static List<CSVRecord> read(Path cases) throws IOException, InputException {
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
-        try (Reader in = Files.newBufferedReader(cases); CSVParser p = CSVParser.builder().setReader(in).setFormat(format).get()) {
-            for (String col : List.of("case", "metric", "reported", "unit")) {
-                if (!p.getHeaderMap().containsKey(col)) {
-                    throw new InputException(new Problem(cases.toString(), "line 1", "missing column '" + col + "'"));
-                }
+    /** The table's records; its problems as {@link InputException}, like the scenarios' ({@code file: line N: ...}). */
+    private static List<CSVRecord> read(Path cases) throws InputException {
+        try {
+            return CsvTables.readWithHeader(cases, List.of("case", "metric", "reported", "unit"));
+        } catch (ProfileException e) {
+            List<Problem> problems = new ArrayList<>();
+            String prefix = cases + ":";
+            for (String p : e.problems()) {
+                String rest = p.startsWith(prefix) ? p.substring(prefix.length()) : p;
+                java.util.regex.Matcher line = LINE_PREFIX.matcher(rest);
+                problems.add(line.matches() ? new Problem(cases.toString(), "line " + line.group(1), line.group(2))
+                        : new Problem(cases.toString(), "", rest.strip()));
             }
-            return p.getRecords();
-        } catch (NoSuchFileException e) {
-            throw new InputException(new Problem(cases.toString(), "", "not found"));
-        } catch (java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
-            throw new InputException(new Problem(cases.toString(), "",
-                    "malformed CSV: " + io.moesim.profiles.table.CsvTables.parseFailure(e)));
+            throw new InputException(problems);
         }
     }
+
+    private static final java.util.regex.Pattern LINE_PREFIX = java.util.regex.Pattern.compile("(\\d+): (.*)", java.util.regex.Pattern.DOTALL);
 
     /** The metrics a simulation produces, by the CLI's names. */
     static Map<String, Double> metrics(SimulationOutcome o) {

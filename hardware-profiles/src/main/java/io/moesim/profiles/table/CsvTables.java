@@ -55,19 +55,53 @@ public final class CsvTables {
 
     /** Reads {@code file}; a missing file is an error (use {@link #readIfPresent} for optional tables). */
     public static <T> List<T> read(Path file, TableFormat<T> format) throws ProfileException {
+        return parse(file.toString(), readUtf8(file), format);
+    }
+
+    /** The text of {@code file}, which must be UTF-8; problems name the file. */
+    public static String readUtf8(Path file) throws ProfileException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ProfileException(List.of(file + ": not found"));
         } catch (IOException e) {
             throw new ProfileException(List.of(file + ": cannot read: " + e.getMessage()));
         }
-        String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new ProfileException(List.of(file + ": not UTF-8 text"));
         }
-        return parse(file.toString(), text, format);
+    }
+
+    /**
+     * Reads a CSV file whose first row names its columns (RFC 4180, UTF-8, no comments), for tables that
+     * are not profile tables, such as the published runs {@code validate} compares against.
+     *
+     * @param required columns that must be in the header
+     * @return the records, by column name
+     * @throws ProfileException naming the file (and the line) when it cannot be read, is not UTF-8, is not
+     *                          CSV, or lacks a required column
+     */
+    public static List<CSVRecord> readWithHeader(Path file, List<String> required) throws ProfileException {
+        String text = readUtf8(file);
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+        try (CSVParser p = CSVParser.builder().setReader(new java.io.StringReader(body)).setFormat(format).get()) {
+            List<String> missing = new ArrayList<>();
+            for (String col : required) {
+                if (!p.getHeaderMap().containsKey(col)) {
+                    missing.add(file + ":1: missing column '" + col + "'");
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new ProfileException(missing);
+            }
+            return p.getRecords();
+        } catch (IOException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            throw new ProfileException(List.of(file + ": malformed CSV: " + parseFailure(e)));
+        }
     }
 
     /** The table {@code format.fileName()} in profile directory {@code dir}, or an empty list if there is none. */

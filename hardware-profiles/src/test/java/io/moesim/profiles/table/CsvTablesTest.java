@@ -96,6 +96,25 @@ class CsvTablesTest {
                 .hasMessage("g.csv: malformed CSV: line 2: text after the closing quote of a quoted cell");
     }
 
+    @Test
+    void tablesWithAHeaderAreReadByColumnNameAndTheirProblemsNamed(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("runs.csv");
+        Files.writeString(f, "\uFEFFcase,reported,notes\na,1.5,\"x, y\"\n");
+        var records = CsvTables.readWithHeader(f, List.of("case", "reported"));
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).get("notes")).isEqualTo("x, y");
+        assertThatThrownBy(() -> CsvTables.readWithHeader(f, List.of("case", "metric", "unit")))
+                .isInstanceOfSatisfying(ProfileException.class, e -> assertThat(e.problems()).containsExactly(
+                        f + ":1: missing column 'metric'", f + ":1: missing column 'unit'"));
+        assertThatThrownBy(() -> CsvTables.readWithHeader(dir.resolve("none.csv"), List.of()))
+                .hasMessage(dir.resolve("none.csv") + ": not found");
+        Files.write(f, new byte[] {'c', 'a', 's', 'e', '\n', (byte) 0xe9, '\n'});
+        assertThatThrownBy(() -> CsvTables.readWithHeader(f, List.of())).hasMessage(f + ": not UTF-8 text");
+        Files.writeString(f, "case\n\"a\n");
+        assertThatThrownBy(() -> CsvTables.readWithHeader(f, List.of()))
+                .hasMessage(f + ": malformed CSV: line 2: a quoted cell is not closed before the end of the file");
+    }
+
     /** Commons CSV's failures reach people without exception class names (found by InputFuzzTest). */
     @Test
     void parseFailuresAreWordedWithoutClassNames() {
