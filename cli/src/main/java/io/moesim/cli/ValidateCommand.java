@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moesim.io.InputException;
 import io.moesim.io.Json;
+import io.moesim.io.PublishedRuns;
 import io.moesim.io.ScenarioReader;
 import io.moesim.model.ModelCatalog;
 import io.moesim.profiles.ProfileException;
-import io.moesim.profiles.table.CsvTables;
 import io.moesim.scenario.Scenario;
 import io.moesim.workload.DispatchResult;
 import io.moesim.workload.MoeLayerResult;
@@ -63,7 +63,6 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InputException, ProfileException {
         List<CSVRecord> records = readCases();
-        Path scenarios = cases.toAbsolutePath().getParent().resolve("scenarios");
         Map<String, Map<String, Double>> results = new HashMap<>();
         List<Row> rows = new ArrayList<>();
         // Read every scenario first (bad input fails before any simulation), then simulate the distinct
@@ -73,7 +72,7 @@ final class ValidateCommand implements Callable<Integer> {
         for (CSVRecord r : records) {
             String id = r.get("case");
             if (!scenariosById.containsKey(id)) {
-                scenariosById.put(id, new ScenarioReader(ModelCatalog.builtIn()).read(scenarios.resolve(id + ".json")));
+                scenariosById.put(id, new ScenarioReader(ModelCatalog.builtIn()).read(PublishedRuns.scenarioOf(cases, id)));
             }
         }
         if (threads < 1) {
@@ -83,7 +82,7 @@ final class ValidateCommand implements Callable<Integer> {
         try {
             Map<String, java.util.concurrent.Future<Map<String, Double>>> futures = new java.util.LinkedHashMap<>();
             for (var e : scenariosById.entrySet()) {
-                Path file = scenarios.resolve(e.getKey() + ".json");
+                Path file = PublishedRuns.scenarioOf(cases, e.getKey());
                 futures.put(e.getKey(), pool.submit(() -> simulate(e.getValue(), file)));
             }
             for (var e : futures.entrySet()) {
@@ -137,11 +136,11 @@ final class ValidateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private List<CSVRecord> readCases() throws ProfileException {
+    private List<CSVRecord> readCases() throws InputException {
         if (!Files.exists(cases)) {
             throw new BadArgumentException(cases + ": not found (run from the project root or pass --cases FILE)");
         }
-        return CsvTables.readWithHeader(cases, List.of("case", "metric", "reported", "unit"));
+        return PublishedRuns.read(cases);
     }
 
     /**

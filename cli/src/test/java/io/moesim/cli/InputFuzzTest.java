@@ -111,6 +111,52 @@ class InputFuzzTest {
         check("simulate", "--json", scenario.toString());
     }
 
+    /** The H100 SXM profile's properties, the base of the profile targets. */
+    private static byte[] h100Properties() throws IOException {
+        try (var in = InputFuzzTest.class.getResourceAsStream("/profiles/h100-sxm/profile.properties")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Asks a profile directory for every kind of prediction it serves. */
+    private static void useProfile(Path dir) {
+        String gpu = "--gpu=" + dir;
+        check("profiles", "show", dir.toString());
+        check("cost", "gemm", gpu, "--m", "4096", "--n", "4096", "--k", "4096");
+        check("cost", "gemm", gpu, "--m", "512", "--n", "1536", "--k", "4096", "--groups", "16", "--dtype", "fp8");
+        check("cost", "attention", gpu, "--heads", "64", "--kv-heads", "4", "--qk-dim", "128", "--v-dim", "128",
+                "--seq", "4096", "--causal", "--backward");
+        check("cost", "collective", gpu, "--op", "alltoall", "--ranks", "16", "--gpus-per-node", "8", "--bytes", "67108864");
+        check("cost", "memory", gpu, "--bytes", "1GiB", "--op", "permute");
+    }
+
+    /** A profile's {@code profile.properties} (datasheet figures and model constants). */
+    @FuzzTest(maxDuration = "3m")
+    void profileProperties(byte[] input) throws IOException {
+        Path dir = Files.createDirectories(DIR.resolve("profile"));
+        Files.write(dir.resolve("profile.properties"), input);
+        useProfile(dir);
+    }
+
+    /** The measured tables a profile directory may hold, beside the H100 SXM properties; byte 0 picks the table. */
+    @FuzzTest(maxDuration = "3m")
+    void profileTable(byte[] input) throws IOException {
+        if (input.length == 0) {
+            return;
+        }
+        String[] tables = {"gemm.csv", "attention.csv", "collectives.csv", "membw.csv", "launch.csv"};
+        Path dir = Files.createDirectories(DIR.resolve("profile-with-table"));
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.delete(p);
+            }
+        }
+        Files.write(dir.resolve("profile.properties"), h100Properties());
+        Files.write(dir.resolve(tables[Math.floorMod(input[0], tables.length)]),
+                java.util.Arrays.copyOfRange(input, 1, input.length));
+        useProfile(dir);
+    }
+
     /** nccl-tests output, imported into a profile's collectives table. */
     @FuzzTest(maxDuration = "3m")
     void ncclTestsLog(byte[] input) throws IOException {

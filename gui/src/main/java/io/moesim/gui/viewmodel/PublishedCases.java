@@ -3,10 +3,10 @@ package io.moesim.gui.viewmodel;
 import io.moesim.engine.SimulationListener;
 import io.moesim.io.InputException;
 import io.moesim.io.Problem;
+import io.moesim.io.PublishedRuns;
 import io.moesim.io.ScenarioReader;
 import io.moesim.model.ModelCatalog;
 import io.moesim.profiles.ProfileException;
-import io.moesim.profiles.table.CsvTables;
 import io.moesim.scenario.Scenario;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,20 +96,19 @@ public final class PublishedCases {
     public static Report run(Path casesCsv, ExecutorService pool, BooleanSupplier cancelled,
                              BiConsumer<Integer, Integer> onCaseDone)
             throws IOException, InputException, ProfileException, InterruptedException {
-        List<CSVRecord> records = read(casesCsv);
-        Path dir = casesCsv.toAbsolutePath().getParent().resolve("scenarios");
+        List<CSVRecord> records = PublishedRuns.read(casesCsv);
         Map<String, Scenario> scenarios = new LinkedHashMap<>();
         ScenarioReader reader = new ScenarioReader(ModelCatalog.builtIn());
         for (CSVRecord r : records) {
             String id = r.get("case");
             if (!scenarios.containsKey(id)) {
-                scenarios.put(id, reader.read(dir.resolve(id + ".json")));
+                scenarios.put(id, reader.read(PublishedRuns.scenarioOf(casesCsv, id)));
             }
         }
         AtomicInteger done = new AtomicInteger();
         Map<String, Future<Map<String, Double>>> futures = new LinkedHashMap<>();
         for (var e : scenarios.entrySet()) {
-            Path file = dir.resolve(e.getKey() + ".json");
+            Path file = PublishedRuns.scenarioOf(casesCsv, e.getKey());
             futures.put(e.getKey(), pool.submit(() -> {
                 Map<String, Double> m = metrics(ScenarioRunner.run(e.getValue(), file, new SimulationListener() {
                     @Override
@@ -163,24 +162,6 @@ public final class PublishedCases {
         return new Report(List.copyOf(rows), n, median, n == 0 ? Double.NaN : errors.get(n - 1));
     }
 
-    /** The table's records; its problems as {@link InputException}, like the scenarios' ({@code file: line N: ...}). */
-    private static List<CSVRecord> read(Path cases) throws InputException {
-        try {
-            return CsvTables.readWithHeader(cases, List.of("case", "metric", "reported", "unit"));
-        } catch (ProfileException e) {
-            List<Problem> problems = new ArrayList<>();
-            String prefix = cases + ":";
-            for (String p : e.problems()) {
-                String rest = p.startsWith(prefix) ? p.substring(prefix.length()) : p;
-                java.util.regex.Matcher line = LINE_PREFIX.matcher(rest);
-                problems.add(line.matches() ? new Problem(cases.toString(), "line " + line.group(1), line.group(2))
-                        : new Problem(cases.toString(), "", rest.strip()));
-            }
-            throw new InputException(problems);
-        }
-    }
-
-    private static final java.util.regex.Pattern LINE_PREFIX = java.util.regex.Pattern.compile("(\\d+): (.*)", java.util.regex.Pattern.DOTALL);
 
     /** The metrics a simulation produces, by the CLI's names. */
     static Map<String, Double> metrics(SimulationOutcome o) {
