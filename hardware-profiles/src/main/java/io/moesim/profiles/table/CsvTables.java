@@ -82,7 +82,7 @@ public final class CsvTables {
      * @param required columns that must be in the header
      * @return the records, by column name
      * @throws ProfileException naming the file (and the line) when it cannot be read, is not UTF-8, is not
-     *                          CSV, or lacks a required column
+     *                          CSV, lacks a required column, or has a row whose cells do not match the header
      */
     public static List<CSVRecord> readWithHeader(Path file, List<String> required) throws ProfileException {
         String text = readUtf8(file);
@@ -98,7 +98,19 @@ public final class CsvTables {
             if (!missing.isEmpty()) {
                 throw new ProfileException(missing);
             }
-            return p.getRecords();
+            List<CSVRecord> records = p.getRecords();
+            int[] lineStarts = lineStarts(body);
+            List<String> ragged = new ArrayList<>();
+            for (CSVRecord r : records) {
+                if (r.size() != p.getHeaderNames().size()) {
+                    ragged.add(file + ":" + lineOf(lineStarts, r.getCharacterPosition()) + ": expected "
+                            + p.getHeaderNames().size() + " cells like the header, got " + r.size());
+                }
+            }
+            if (!ragged.isEmpty()) {
+                throw new ProfileException(ragged);
+            }
+            return records;
         } catch (IOException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
             throw new ProfileException(List.of(file + ": malformed CSV: " + parseFailure(e)));
         }

@@ -110,6 +110,10 @@ class CsvTablesTest {
                 .hasMessage(dir.resolve("none.csv") + ": not found");
         Files.write(f, new byte[] {'c', 'a', 's', 'e', '\n', (byte) 0xe9, '\n'});
         assertThatThrownBy(() -> CsvTables.readWithHeader(f, List.of())).hasMessage(f + ": not UTF-8 text");
+        Files.writeString(f, "case,reported\n# not a comment here\na,1\nb\n");
+        assertThatThrownBy(() -> CsvTables.readWithHeader(f, List.of()))
+                .isInstanceOfSatisfying(ProfileException.class, e -> assertThat(e.problems()).containsExactly(
+                        f + ":2: expected 2 cells like the header, got 1", f + ":4: expected 2 cells like the header, got 1"));
         Files.writeString(f, "case\n\"a\n");
         assertThatThrownBy(() -> CsvTables.readWithHeader(f, List.of()))
                 .hasMessage(f + ": malformed CSV: line 2: a quoted cell is not closed before the end of the file");
