@@ -66,10 +66,34 @@ class TrainingStepRandomScenariosTest {
             assertThat(a.computeSeconds()).isBetween(0.0, a.stepTimeSeconds());
             assertThat(a.memory().totalBytes()).isPositive();
             assertThat(a.loadImbalance()).isGreaterThanOrEqualTo(1.0);
+            breakdownAddsUp(s, a);
             TrainingStepResult b = TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE);
             assertThat(b.stepTimeSeconds()).isEqualTo(a.stepTimeSeconds());
             simulated++;
         }
         assertThat(simulated).isGreaterThanOrEqualTo(30);
+    }
+
+    /**
+     * The contract's breakdown explains the whole step: compute, exposed communication, host-bound idle
+     * time and the pipeline bubble are each non-negative and add up to the step time; the kinds of exposed
+     * communication add up to the exposed total; throughput follows from the step time.
+     */
+    private static void breakdownAddsUp(Scenario s, TrainingStepResult a) {
+        String what = s.name() + " " + s.parallel();
+        assertThat(a.exposedCommSeconds()).as(what).isGreaterThanOrEqualTo(0);
+        assertThat(a.hostBoundSeconds()).as(what).isGreaterThanOrEqualTo(0);
+        assertThat(a.pipelineBubbleSeconds()).as(what).isGreaterThanOrEqualTo(-1e-9);
+        double parts = a.computeSeconds() + a.exposedCommSeconds() + a.hostBoundSeconds() + a.pipelineBubbleSeconds();
+        assertThat(parts).as(what + ": compute + exposed + host-bound + bubble").isCloseTo(a.stepTimeSeconds(),
+                org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, a.stepTimeSeconds())));
+        double byKind = a.exposedCommByKind().values().stream().mapToDouble(Double::doubleValue).sum();
+        assertThat(a.exposedCommByKind().values()).as(what).allSatisfy(v -> assertThat(v).isGreaterThanOrEqualTo(0));
+        assertThat(byKind).as(what + ": exposed communication by kind").isCloseTo(a.exposedCommSeconds(),
+                org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, a.exposedCommSeconds())));
+        double tokens = (double) s.batch().globalBatch() * s.batch().seqLen();
+        assertThat(a.tokensPerSecondPerGpu() * a.stepTimeSeconds() * s.cluster().gpuCount()).as(what)
+                .isCloseTo(tokens, org.assertj.core.data.Percentage.withPercentage(1e-6));
+        assertThat(a.mfu()).as(what).isGreaterThan(0).isLessThanOrEqualTo(1);
     }
 }
