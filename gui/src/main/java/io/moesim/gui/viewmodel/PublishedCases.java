@@ -162,7 +162,6 @@ public final class PublishedCases {
         return new Report(List.copyOf(rows), n, median, n == 0 ? Double.NaN : errors.get(n - 1));
     }
 
-
     /** The metrics a simulation produces, by the CLI's names. */
     static Map<String, Double> metrics(SimulationOutcome o) {
         Map<String, Double> m = new HashMap<>();
