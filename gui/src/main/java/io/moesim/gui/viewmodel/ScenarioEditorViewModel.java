@@ -237,7 +237,8 @@ public final class ScenarioEditorViewModel {
     /**
      * Loads a scenario file. A file that parses as JSON is loaded even when it breaks rules — its
      * problems are listed — so it can be fixed here; a file that is not JSON leaves the editor as it
-     * was and lists why.
+     * was and lists why. A value a field cannot hold (an unknown routing kind, text where a number goes)
+     * shows as the field's default: the file's problem is still listed, and the editor is marked edited.
      *
      * @return whether the file was loaded
      */
@@ -257,14 +258,29 @@ public final class ScenarioEditorViewModel {
             return false;
         }
         ObjectNode tree = (ObjectNode) root;
+        InputException fileProblems = null;
         try {
             // A valid file is shown in its canonical form: every default explicit, the preset's knobs spelled out.
             tree = ScenarioJson.toJson(reader.read(path), catalog, path);
         } catch (InputException e) {
-            // keep the file as it is; its problems appear below
+            fileProblems = e;   // keep the file as it is; its problems appear below
         }
         setBase(tree, path.toAbsolutePath());
         message.set("opened " + path);
+        if (fileProblems != null && scenario.get() != null) {
+            // The fields could not hold what the file says (an unknown id, a word where a number goes) and show
+            // their defaults instead, which happen to make a valid scenario: the file's own problems must still
+            // be seen, and the editor no longer says what the file says.
+            List<String> lines = new ArrayList<>();
+            for (Problem p : fileProblems.problems()) {
+                lines.add("in the file: " + (p.field().isEmpty() ? p.message() : p.field() + ": " + p.message())
+                        + " (the editor cannot hold this and uses its default; saving replaces it)");
+            }
+            problems.setAll(lines);
+            validationText.set(String.join("\n", lines));
+            dirty.set(true);
+            message.set("opened " + path + " with problems the editor replaced by defaults");
+        }
         return true;
     }
 

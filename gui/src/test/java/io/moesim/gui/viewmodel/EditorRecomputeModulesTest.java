@@ -186,9 +186,11 @@ class EditorRecomputeModulesTest {
         assertThat(vm.recomputeModules()).isEmpty();
         assertThat(vm.problems()).containsExactly(
                 "recomputeModules: must name at least one module (or use \"recompute\": \"none\")");
-        vm.load(mixtral(dir, "full", "[\"moe\"]"));   // the field with another mode: dropped, as before
-        assertThat(vm.problems()).isEmpty();
+        vm.load(mixtral(dir, "full", "[\"moe\"]"));   // the field with another mode: dropped, and the file's problem said
+        assertThat(vm.problems()).containsExactly("in the file: recomputeModules: only applies with \"recompute\": "
+                + "\"selective\" (recompute is \"full\") (the editor cannot hold this and uses its default; saving replaces it)");
         assertThat(vm.tree().has("recomputeModules")).isFalse();
+        assertThat(vm.scenarioProperty().get()).isNotNull();
     }
 
     @Test

@@ -41,6 +41,23 @@ class ScenarioEditorViewModelTest {
         assertThat(vm.fileProperty().get()).isEqualTo(Fixtures.qwen3().toAbsolutePath());
     }
 
+    /** Found by EditorFuzzTest: a value no field can hold used to vanish into the field's default unnoticed. */
+    @Test
+    void aValueNoFieldCanHoldIsStillReportedFromTheFile(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("typo.json");
+        Files.writeString(f, Files.readString(Fixtures.qwen3()).replace("\"balanced\"", "\"unifoAm\"")
+                .replace("\"tp\": 2", "\"tp\": \"two\""));
+        assertThat(vm.load(f)).isTrue();
+        assertThat(vm.routingKindProperty().get()).isEqualTo(RoutingKind.BALANCED);
+        assertThat(vm.tpProperty().get()).isEqualTo(1);
+        assertThat(vm.problems()).hasSize(2).allSatisfy(p -> assertThat(p).startsWith("in the file: ")
+                .endsWith("(the editor cannot hold this and uses its default; saving replaces it)"));
+        assertThat(String.join("\n", vm.problems())).contains("unknown routing kind 'unifoAm'").contains("parallel.tp");
+        assertThat(vm.dirtyProperty().get()).as("the editor no longer says what the file says").isTrue();
+        vm.revalidate();
+        assertThat(vm.problems()).as("once the editor's own scenario is checked again").isEmpty();
+    }
+
     @Test
     void anInvalidLayoutIsExplainedFieldByField() {
         vm.load(Fixtures.qwen3());
