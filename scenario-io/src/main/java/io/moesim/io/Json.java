@@ -86,6 +86,26 @@ public final class Json {
         } catch (IOException e) {
             String why = e instanceof MalformedInputException ? "not UTF-8 text" : e.getMessage();
             throw new InputException(new Problem(displayName, "", "cannot read JSON: " + why));
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Jackson reads floats as BigDecimal; an exponent beyond BigDecimal's range fails outside its parser
+            // (found by fuzzing: 4e44444444444444444448).
+            throw new InputException(new Problem(displayName, "", "malformed JSON: a number is out of range"
+                    + numberIn(e.getMessage())));
         }
+    }
+
+    /** {@code ": 1e999999…"} with the offending literal (shortened) when Jackson's message quotes it, else "". */
+    private static String numberIn(String message) {
+        if (message == null) {
+            return "";
+        }
+        int start = message.indexOf('"');
+        int end = start < 0 ? -1 : message.indexOf('"', start + 1);
+        if (end < 0) {
+            return "";
+        }
+        String literal = message.substring(start + 1, end);
+        return ": " + (literal.length() > 24 ? literal.substring(0, 12) + "…" + literal.substring(literal.length() - 8)
+                : literal);
     }
 }

@@ -101,6 +101,18 @@ class ScenarioReaderTest {
         assertThat(p.get(0).message()).startsWith("malformed JSON");
     }
 
+    /** Found by fuzzing: BigDecimal refuses such an exponent outside Jackson's parser, once an internal error. */
+    @Test
+    void aNumberBeyondAnyRangeIsMalformedJson() throws IOException {
+        List<Problem> p = problems("{\"name\": \"x\", \"batch\": {\"seqLen\": 4e44444444444444444448}}");
+        assertThat(p).hasSize(1);
+        assertThat(p.get(0).message()).isEqualTo("malformed JSON: a number is out of range: 4e44444444444444444448");
+        assertThat(problems("{\"batch\": {\"seqLen\": 1e4444444444444444444444444444444444}}").get(0).message())
+                .isEqualTo("malformed JSON: a number is out of range: 1e4444444444…44444444");
+        assertThat(problems("{\"name\": \"x\", \"batch\": {\"seqLen\": 1e999}}")).extracting(Problem::toString)
+                .anySatisfy(m -> assertThat(m).contains("batch.seqLen: "));
+    }
+
     @Test
     void duplicateKeysAreRejected() throws IOException {
         List<Problem> p = problems("{\"name\": \"x\", \"name\": \"y\"}");
