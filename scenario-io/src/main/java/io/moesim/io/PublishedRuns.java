@@ -71,7 +71,10 @@ public final class PublishedRuns {
         return out;
     }
 
-    /** {@code s} with control characters shown as {@code \\uXXXX}, so a message stays one readable line. */
+    /**
+     * {@code s} with each control character escaped as four hex digits (NUL as {@code \\u0000}), so a
+     * message stays one readable line.
+     */
     private static String printable(String s) {
         StringBuilder b = new StringBuilder();
         s.codePoints().forEach(c -> {
