@@ -272,6 +272,11 @@ public final class LaunchFlags {
             a.add("--use-distributed-optimizer");
         }
         a.add("--overlap-grad-reduce");
+        io.moesim.scenario.CrossEntropyFusion ce = s.strategy().knobs().crossEntropyFusion();
+        if (ce != io.moesim.scenario.CrossEntropyFusion.NONE) {
+            a.add("--cross-entropy-loss-fusion");
+            a.add("--cross-entropy-fusion-impl " + ce.id());
+        }
         if (p.zeroStage() >= 1) {
             a.add("--overlap-param-gather");
         }

@@ -104,7 +104,8 @@ public final class ScenarioJson {
                 .put("tokenRounding", k.tokenRounding()).put("padToCapacity", k.padToCapacity())
                 .put("pipelineDegree", k.pipelineDegree()).put("replicateHotExperts", k.replicateHotExperts())
                 .put("fullyShardedExperts", k.fullyShardedExperts()).put("rematerializeSlots", k.rematerializeSlots())
-                .put("localTrafficFraction", k.localTrafficFraction()).put("hostLaunchUs", k.hostLaunchUs());
+                .put("localTrafficFraction", k.localTrafficFraction()).put("hostLaunchUs", k.hostLaunchUs())
+                .put("crossEntropyFusion", k.crossEntropyFusion().id());
         MoeLayerSpec l = s.layer();
         if (l != null) {
             o.putObject("layer").put("tokens", l.tokens()).put("hidden", l.hidden()).put("expertFfn", l.expertFfn())

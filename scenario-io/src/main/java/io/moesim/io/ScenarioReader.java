@@ -54,7 +54,7 @@ public final class ScenarioReader {
     private static final Set<String> ROUTING = Set.of("kind", "skew", "file", "seed");
     private static final Set<String> STRATEGY = Set.of("name", "a2aOverlap", "commSms", "a2aAlgorithm", "hostLaunchUs",
             "sharedExpertOverlap", "tokenRounding", "padToCapacity", "pipelineDegree", "replicateHotExperts",
-            "fullyShardedExperts", "rematerializeSlots", "localTrafficFraction");
+            "fullyShardedExperts", "rematerializeSlots", "localTrafficFraction", "crossEntropyFusion");
     private static final Set<String> LAYER = Set.of("tokens", "hidden", "expertFfn", "experts", "topK", "activation");
     private static final Set<String> DISPATCH = Set.of("tokensPerRank", "hidden", "topK", "experts", "dispatchDtype",
             "combineDtype", "maxNodesPerToken", "commSms");
@@ -348,6 +348,8 @@ public final class ScenarioReader {
         Integer slots = s.nonNegativeInt("rematerializeSlots", p.rematerializeSlots());
         Double local = s.number("localTrafficFraction", p.localTrafficFraction());
         Double hostLaunch = s.positiveNumber("hostLaunchUs", p.hostLaunchUs());
+        io.moesim.scenario.CrossEntropyFusion crossEntropy = s.choice("crossEntropyFusion",
+                p.crossEntropyFusion().id(), io.moesim.scenario.CrossEntropyFusion::fromId);
         if (hostLaunch != null && hostLaunch > 10_000) {
             s.problems().add(s.pathOf("hostLaunchUs"), "must be at most 10000 µs per launch, got " + hostLaunch);
         }
@@ -370,7 +372,7 @@ public final class ScenarioReader {
         }
         return build(s.problems(), "strategy", () -> new StrategySpec(name, overlap,
                 new io.moesim.scenario.StrategyKnobs(commSms, algorithm, sharedOverlap, rounding, pad, degree, replicate,
-                        sharded, slots, local, hostLaunch)));
+                        sharded, slots, local, hostLaunch, crossEntropy)));
     }
 
     private static MoeLayerSpec readLayer(Fields top) {

@@ -32,11 +32,14 @@ import java.util.Locale;
  *                            ({@link #MEGATRON_CORE_HOST_LAUNCH_US} by default, measured for Megatron-Core;
  *                            {@link #DEEPSEEK_HOST_LAUNCH_US} in the {@code dualpipe} preset, measured in
  *                            DeepSeek-V3's own trace); see {@code docs/training-step.md}
+ * @param crossEntropyFusion  how the loss is computed over the logits (Megatron-LM's
+ *                            {@code --cross-entropy-loss-fusion} and {@code --cross-entropy-fusion-impl});
+ *                            {@link CrossEntropyFusion#NONE}, Megatron-LM's default, when null
  */
 public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, boolean sharedExpertOverlap,
                             int tokenRounding, boolean padToCapacity, int pipelineDegree, int replicateHotExperts,
                             boolean fullyShardedExperts, int rematerializeSlots, double localTrafficFraction,
-                            double hostLaunchUs) {
+                            double hostLaunchUs, CrossEntropyFusion crossEntropyFusion) {
     /**
      * Host CPU time per Python-launched kernel of Megatron-Core, µs: its own MoE transformer layers (Megatron-LM
      * commit 1e057005, local layers) measured on an x86 host with PyTorch 2.11 eager
@@ -45,6 +48,16 @@ public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, b
     public static final double MEGATRON_CORE_HOST_LAUNCH_US = 58.0;
     /** Host CPU time per Python-launched kernel of DeepSeek-V3's framework, µs (its profile-data training trace). */
     public static final double DEEPSEEK_HOST_LAUNCH_US = 42.0;
+
+    /** Knobs with Megatron-LM's default, unfused cross entropy. */
+    public StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, boolean sharedExpertOverlap,
+                         int tokenRounding, boolean padToCapacity, int pipelineDegree, int replicateHotExperts,
+                         boolean fullyShardedExperts, int rematerializeSlots, double localTrafficFraction,
+                         double hostLaunchUs) {
+        this(commSms, a2aAlgorithm, sharedExpertOverlap, tokenRounding, padToCapacity, pipelineDegree,
+                replicateHotExperts, fullyShardedExperts, rematerializeSlots, localTrafficFraction, hostLaunchUs,
+                CrossEntropyFusion.NONE);
+    }
 
     /** Knobs with Megatron-Core's host cost. */
     public StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, boolean sharedExpertOverlap,
@@ -75,6 +88,9 @@ public record StrategyKnobs(Integer commSms, CollectiveAlgorithm a2aAlgorithm, b
         }
         if (commSms != null && commSms < 1) {
             throw new IllegalArgumentException("strategy.commSms must be positive, got " + commSms);
+        }
+        if (crossEntropyFusion == null) {
+            crossEntropyFusion = CrossEntropyFusion.NONE;
         }
         if (a2aAlgorithm == null) {
             a2aAlgorithm = CollectiveAlgorithm.AUTO;

@@ -2,6 +2,7 @@ package io.moesim.workload;
 
 import io.moesim.model.GroupedQueryAttention;
 import io.moesim.model.ModelSpec;
+import io.moesim.scenario.CrossEntropyFusion;
 
 /**
  * The host (CPU) side of an eager-mode PyTorch training framework such as Megatron-Core: every kernel is
@@ -54,6 +55,8 @@ import io.moesim.model.ModelSpec;
  * Every MoE layer's forward makes the CPU wait for the GPU once before its dispatch: DeepEP's normal
  * dispatch waits on the CPU for the received-token counts, the all-to-all dispatcher copies the split
  * sizes to the host, and the grouped GEMM needs the tokens per expert as a host list in every dispatcher.
+ * The last pipeline stage also waits after every micro-batch's loss (Megatron-LM's NaN check) and, with
+ * Transformer Engine's cross entropy, before its backward ({@link CrossEntropyLoss}).
  */
 final class FrameworkHost {
     /** CPU time per kernel launched in a loop over experts (median launch interval of the trace's per-expert GEMM loops). */
@@ -67,13 +70,15 @@ final class FrameworkHost {
     private final int localExperts;
     private final boolean enabled;
     private final long nsPerLaunch;
+    private final CrossEntropyFusion crossEntropy;
 
     /**
      * @param localExperts experts on each EP rank (0 for a dense model)
      * @param enabled      whether host overhead is modelled at all
      * @param nsPerLaunch  CPU time per kernel launched from Python ({@code strategy.hostLaunchUs})
+     * @param crossEntropy the loss implementation, whose kernels {@link CrossEntropyLoss} counts
      */
-    FrameworkHost(ModelSpec model, int localExperts, boolean enabled, long nsPerLaunch) {
+    FrameworkHost(ModelSpec model, int localExperts, boolean enabled, long nsPerLaunch, CrossEntropyFusion crossEntropy) {
         if (nsPerLaunch <= 0) {
             throw new IllegalArgumentException("host time per launch must be positive, got " + nsPerLaunch + " ns");
         }
@@ -81,6 +86,7 @@ final class FrameworkHost {
         this.localExperts = localExperts;
         this.enabled = enabled;
         this.nsPerLaunch = nsPerLaunch;
+        this.crossEntropy = crossEntropy;
     }
 
     /** CPU time per kernel launched from Python, ns. */
@@ -115,7 +121,9 @@ final class FrameworkHost {
                  "shadow-broadcast" -> 1;
             case "qkv-proj" -> model.attention() instanceof GroupedQueryAttention ? 1 : 6;
             case "flash-attn" -> model.attention() instanceof GroupedQueryAttention gqa && gqa.qkNorm() ? 5 : 3;
-            case "router", "loss", "mtp-proj" -> 2;
+            case "router", "mtp-proj" -> 2;
+            case "loss" -> CrossEntropyLoss.forwardKernels(crossEntropy) - CrossEntropyLoss.CHECK_KERNELS;
+            case "loss-check" -> CrossEntropyLoss.CHECK_KERNELS;
             case "topk" -> 12;
             case "permute", "ep-dispatch" -> 3;
             case "expert-fc1", "expert-fc2" -> 1;
@@ -130,6 +138,21 @@ final class FrameworkHost {
         return base.equals("expert-fc1") || base.equals("expert-fc2") ? localExperts : 0;
     }
 
+    /** CPU time to launch the loss's backward kernels ({@link CrossEntropyLoss#backwardKernels}). */
+    long lossBackwardNs() {
+        return enabled ? CrossEntropyLoss.backwardKernels(crossEntropy) * nsPerLaunch : 0;
+    }
+
+    /** Kernels of the loss's backward (0 when the framework is not modelled). */
+    int lossBackwardKernels() {
+        return enabled ? CrossEntropyLoss.backwardKernels(crossEntropy) : 0;
+    }
+
+    /** Whether the CPU waits for the GPU before launching the loss's backward (Transformer Engine's check). */
+    boolean lossBackwardSyncs() {
+        return enabled && CrossEntropyLoss.backwardSyncs(crossEntropy);
+    }
+
     /** CPU time of the backward of a non-GEMM op whose forward launch time is {@code forwardNs}. */
     static long backwardNs(long forwardNs) {
         return Math.round(forwardNs * BACKWARD_FACTOR);
@@ -137,6 +160,6 @@ final class FrameworkHost {
 
     /** Whether the CPU waits for the GPU before launching forward op {@code name}. */
     boolean syncsBefore(String name) {
-        return enabled && name.equals("ep-dispatch");
+        return enabled && (name.equals("ep-dispatch") || name.equals("loss-check"));
     }
 }

@@ -40,7 +40,9 @@ import io.moesim.scenario.Scenario;
  *       {@code r} holds {@code r·(interleaved ? 2 : 1)} fewer. DualPipe keeps every layer's parameters
  *       twice (rank {@code r} holds stages {@code r} and {@code pp−1−r}) and up to {@code pp+1} chunk
  *       activations on every rank (DeepSeek-V3 report, Table 2).</li>
- *   <li><b>Logits</b>: FP32 logits of one micro-batch on the last stage ({@code b·s/cp·V/tp·4}).</li>
+ *   <li><b>Logits</b>: what the loss keeps of one micro-batch's logits on the last stage for its backward: the FP32
+ *   softmax ({@code b·s/cp·V/tp·4}), or the BF16 gradient with Transformer Engine's cross entropy ({@code ·2};
+ *   {@link CrossEntropyLoss}).</li>
  *   <li><b>Buffers and allowance</b>: DeepEP's buffers 2 GB (its README's {@code Buffer(group, 1e9, 1e9)});
  *       CUDA context and library workspaces 1.5 GB plus 5% of everything else for fragmentation
  *       (assumptions, stated in every report).</li>
@@ -141,7 +143,8 @@ public final class MemoryModel {
             double logits = 0;
             if (rank == pp - 1 || dualPipe && rank == 0) {
                 int vocab = MegatronFlops.paddedVocab(model.vocab(), MegatronFlops.DEFAULT_VOCAB_DIVISOR, p.tp());
-                logits = (double) sc.batch().microBatch() * sc.batch().seqLen() / p.cp() * vocab / p.tp() * 4;
+                logits = (double) sc.batch().microBatch() * sc.batch().seqLen() / p.cp() * vocab / p.tp()
+                        * CrossEntropyLoss.savedBytesPerElement(sc.strategy().knobs().crossEntropyFusion());
             }
             double buffers = sc.moe().dispatcher() == Dispatcher.DEEPEP && model.isMoe() ? DEEPEP_BUFFER_BYTES : 0;
             double subtotal = weights + grads + optimizer + activations + logits + buffers;

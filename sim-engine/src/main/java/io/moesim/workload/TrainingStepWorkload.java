@@ -21,6 +21,7 @@ import io.moesim.model.GroupedQueryAttention;
 import io.moesim.model.ModelSpec;
 import io.moesim.model.MoeSpec;
 import io.moesim.model.MultiLatentAttention;
+import io.moesim.scenario.CrossEntropyFusion;
 import io.moesim.scenario.DataType;
 import io.moesim.scenario.Dispatcher;
 import io.moesim.scenario.DispatchSpec;
@@ -190,6 +191,9 @@ public final class TrainingStepWorkload {
         /** Backward GEMMs of the output layer (set by {@link #run}). */
         private long logitsDgradNs;
         private long logitsWgradNs;
+        /** The loss's ops on the last stage after the output layer, forward and backward (set by {@link #run}). */
+        private List<Op> lossForward;
+        private List<Op> lossBackward;
         /** For the host-bound idle time: (GPU task, its host task, the GPU task before it on the stage) triples. */
         private final Triples launched = new Triples();
         /** Launch time on each stage's host thread not yet emitted as a host task (see {@link #launch}). */
@@ -239,7 +243,7 @@ public final class TrainingStepWorkload {
             this.microBatches = sc.batch().globalBatch() / (b * ranks.dp());
             this.loads = new ExpertLoads(sc, spTokens);
             this.host = new FrameworkHost(model, model.isMoe() ? model.moe().experts() / p.ep() : 0, hostOverhead,
-                    Math.round(sc.strategy().knobs().hostLaunchUs() * 1e3));
+                    Math.round(sc.strategy().knobs().hostLaunchUs() * 1e3), sc.strategy().knobs().crossEntropyFusion());
         }
 
         /** The forward ops with their host launch times and synchronisations. */
@@ -753,7 +757,7 @@ public final class TrainingStepWorkload {
                 }
                 layersOf[lastStage] = extended;
             }
-            long lossNs = memory(MemoryOp.ELEMENTWISE, tokens * (double) vocab / p.tp() * 4 * 2);
+            lossOps(tokens * (double) vocab / p.tp());
             long embedNs = memory(MemoryOp.ELEMENTWISE, spTokens * h * 2.0 * 2);
             initLayerTraffic(mtp, stages);
 
@@ -808,7 +812,7 @@ public final class TrainingStepWorkload {
                 }
             }
             if (dualPipe) {
-                emitDualPipe(g, layersOf, layerF, layerB, embedNs, logitsNs, logitsFlops, lossNs, actBytes,
+                emitDualPipe(g, layersOf, layerF, layerB, embedNs, logitsNs, logitsFlops, actBytes,
                         fabric.interNodeLatencyNs(), lastOnStage, lastBwdOfChunk);
                 remaining = 0;
             }
@@ -871,9 +875,9 @@ public final class TrainingStepWorkload {
                             boolean selfDep = vsB == vs && mbB == mb;
                             if (!selfDep && depB != -1) {
                                 List<Op> fSeq = sequence(false, layersOf[vs], layerF, vs == 0, vs == stages - 1, embedNs,
-                                        logitsNs, logitsFlops, lossNs);
+                                        logitsNs, logitsFlops);
                                 List<Op> bSeq = sequence(true, layersOf[vsB], layerB, vsB == 0, vsB == stages - 1,
-                                        embedNs, logitsNs, logitsFlops, lossNs);
+                                        embedNs, logitsNs, logitsFlops);
                                 List<Integer> depsB = new ArrayList<>();
                                 if (depB >= 0) {
                                     depsB.add(depB);
@@ -904,7 +908,7 @@ public final class TrainingStepWorkload {
                             }
                         }
                         int last = emitChunk(g, st, vs, mb, bwd, layersOf[vs], bwd ? layerB : layerF, deps,
-                                vs == 0, vs == stages - 1, embedNs, logitsNs, logitsFlops, lossNs);
+                                vs == 0, vs == stages - 1, embedNs, logitsNs, logitsFlops);
                         lastOnStage[st] = last;
                         if (!bwd) {
                             fwdEnd[vs][mb] = last;
@@ -1029,7 +1033,7 @@ public final class TrainingStepWorkload {
          * As in the reference implementation, a rank waits for its pending sends before it computes again.
          */
         private void emitDualPipe(TaskGraph.Builder g, int[][] layersOf, List<List<Op>> layerF, List<List<Op>> layerB,
-                                  long embedNs, long logitsNs, double logitsFlops, long lossNs, long actBytes,
+                                  long embedNs, long logitsNs, double logitsFlops, long actBytes,
                                   long latencyNs, int[] lastOnStage, int[] lastBwdOfChunk) {
             int pp = p.pp();
             int n = microBatches / 2;
@@ -1115,11 +1119,11 @@ public final class TrainingStepWorkload {
                                 break;
                             }
                             List<Op> fSeq = hasF ? sequence(false, layersOf[fs], layerF, fs == 0, fs == pp - 1, embedNs,
-                                    logitsNs, logitsFlops, lossNs) : null;
+                                    logitsNs, logitsFlops) : null;
                             List<Op> bSeq = null;
                             if (hasB) {
                                 bSeq = sequence(true, layersOf[bs], layerB, bs == 0, bs == pp - 1, embedNs, logitsNs,
-                                        logitsFlops, lossNs);
+                                        logitsFlops);
                                 if (it.zeroBubble()) {
                                     List<Op> wOps = new ArrayList<>();
                                     List<Op> rest = new ArrayList<>();
@@ -1210,27 +1214,56 @@ public final class TrainingStepWorkload {
 
         private int emitChunk(TaskGraph.Builder g, int st, int vs, int mb, boolean bwd, int[] layers,
                               List<List<Op>> ops, List<Integer> deps, boolean first, boolean last, long embedNs,
-                              long logitsNs, double logitsFlops, long lossNs) {
+                              long logitsNs, double logitsFlops) {
             // Gradients are reduce-scattered layer by layer under FSDP (every micro-batch) and with the distributed
             // optimizer's overlapped reduction (the chunk's last micro-batch), as their backward completes.
             boolean reduce = bwd && gradReduceNs != null && (fsdpGatherNs != null || mb == microBatches - 1);
             if (reduce) {
                 layerReduced[vs] = true;
             }
-            List<Op> seq = sequence(bwd, reduce, layers, ops, first, last, embedNs, logitsNs, logitsFlops, lossNs);
+            List<Op> seq = sequence(bwd, reduce, layers, ops, first, last, embedNs, logitsNs, logitsFlops);
             return emitSequence(g, st, seq, deps.stream().mapToInt(Integer::intValue).toArray(), bwd, mb);
+        }
+
+        /**
+         * The loss over {@code elements} logits of this rank ({@link CrossEntropyLoss}): forward, its tensor-parallel
+         * collectives, then the NaN check that makes the host wait; backward, the gradient of the logits.
+         */
+        private void lossOps(double elements) {
+            CrossEntropyFusion f = sc.strategy().knobs().crossEntropyFusion();
+            int[] tpGroup = ranks.tpGroup(0);
+            lossForward = new ArrayList<>();
+            lossForward.add(new Op("loss", Category.MEMORY,
+                    memory(MemoryOp.ELEMENTWISE, elements * CrossEntropyLoss.forwardBytesPerElement(f)), 0, false)
+                    .withHost(host.forwardNs("loss"), false).withKernels(host.forwardKernels("loss")));
+            long lossComm = 0;
+            for (int bytesPerToken : CrossEntropyLoss.allReduceBytesPerToken(f)) {
+                lossComm += collective(Collective.ALL_REDUCE, tpGroup, (double) tokens * bytesPerToken,
+                        CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS);
+            }
+            lossComm += collective(Collective.ALL_GATHER, tpGroup,
+                    (double) tokens * CrossEntropyLoss.allGatherBytesPerToken(f) * tpGroup.length, CollectiveAlgorithm.AUTO,
+                    CollectiveCostModel.ANY_SMS);
+            if (lossComm > 0) {
+                lossForward.add(new Op("loss-tp-comm", Category.TP_COMM, lossComm, 0, true));
+            }
+            lossForward.add(new Op("loss-check", Category.MEMORY, memory(MemoryOp.ELEMENTWISE, 16), 0, false)
+                    .withHost(host.forwardNs("loss-check"), host.syncsBefore("loss-check"))
+                    .withKernels(host.forwardKernels("loss-check")));
+            lossBackward = List.of(new Op("loss-bwd", Category.MEMORY,
+                    memory(MemoryOp.ELEMENTWISE, elements * CrossEntropyLoss.backwardBytesPerElement(f)), 0, false)
+                    .withHost(host.lossBackwardNs(), host.lossBackwardSyncs()).withKernels(host.lossBackwardKernels()));
         }
 
         /** The ops of one chunk of one micro-batch, in execution order. */
         private List<Op> sequence(boolean bwd, int[] layers, List<List<Op>> ops, boolean first, boolean last,
-                                  long embedNs, long logitsNs, double logitsFlops, long lossNs) {
-            return sequence(bwd, bwd && fsdpGatherNs != null, layers, ops, first, last, embedNs, logitsNs, logitsFlops,
-                    lossNs);
+                                  long embedNs, long logitsNs, double logitsFlops) {
+            return sequence(bwd, bwd && fsdpGatherNs != null, layers, ops, first, last, embedNs, logitsNs, logitsFlops);
         }
 
         /** As above; with {@code reduce}, each layer's backward is followed by its gradient reduce-scatter. */
         private List<Op> sequence(boolean bwd, boolean reduce, int[] layers, List<List<Op>> ops, boolean first,
-                                  boolean last, long embedNs, long logitsNs, double logitsFlops, long lossNs) {
+                                  boolean last, long embedNs, long logitsNs, double logitsFlops) {
             List<Op> seq = new ArrayList<>();
             int embedding = gradReduceNs == null ? -1 : gradReduceNs.length - 2;
             int head = embedding + 1;
@@ -1240,7 +1273,7 @@ public final class TrainingStepWorkload {
             }
             if (bwd && last) {
                 fsdpGather(seq, head);
-                seq.add(hostedOp("loss-bwd", Category.MEMORY, lossNs, 0, FrameworkHost.backwardNs(host.forwardNs("loss"))));
+                seq.addAll(lossBackward);
                 seq.add(hostedOp("logits-dgrad", Category.GEMM, logitsDgradNs, logitsFlops, host.forwardNs("logits")));
                 seq.add(hostedOp("logits-wgrad", Category.GEMM, logitsWgradNs, logitsFlops, host.forwardNs("logits")));
                 gradReduce(seq, reduce, head);
@@ -1260,7 +1293,7 @@ public final class TrainingStepWorkload {
             if (!bwd && last) {
                 fsdpGather(seq, head);
                 seq.add(hostedOp("logits", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("logits")));
-                seq.add(hostedOp("loss", Category.MEMORY, lossNs, 0, host.forwardNs("loss")));
+                seq.addAll(lossForward);
             }
             if (bwd && first) {
                 fsdpGather(seq, embedding);
@@ -1317,6 +1350,11 @@ public final class TrainingStepWorkload {
                         prev = task;
                     }
                 } else {
+                    if (o.sync()) {
+                        // the host waits for the GPU before launching this op: it starts a launch group of its own
+                        prev = flush(g, st, pending, prev, initial);
+                        pending.sync = true;
+                    }
                     pending.add(o);
                 }
             }
@@ -1346,6 +1384,8 @@ public final class TrainingStepWorkload {
             final List<long[]> ns = new ArrayList<>();
             final List<double[]> flops = new ArrayList<>();
             long hostNs;
+            /** Whether the host waits for the GPU work before the run before it launches the run. */
+            boolean sync;
 
             PendingCompute(String prefix, boolean byCategory) {
                 this.prefix = prefix;
@@ -1378,6 +1418,7 @@ public final class TrainingStepWorkload {
                 ns.clear();
                 flops.clear();
                 hostNs = 0;
+                sync = false;
             }
         }
 
@@ -1387,7 +1428,7 @@ public final class TrainingStepWorkload {
                 return prev;
             }
             int[] before = gated(prev >= 0 ? new int[]{prev} : initial);
-            int hostTask = launch(g, st, p.names.get(0), p.hostNs, false, before);
+            int hostTask = launch(g, st, p.names.get(0), p.hostNs, p.sync, before);
             int first = g.compute(st, 0, p.names.get(0), p.categories.get(0), p.ns.get(0)[0], p.flops.get(0)[0],
                     deps(before, hostTask));
             noteLaunch(first, hostTask, prev);

@@ -10,6 +10,7 @@ import io.moesim.model.ModelCatalog;
 import io.moesim.model.ModelSpec;
 import io.moesim.scenario.BatchSpec;
 import io.moesim.scenario.ClusterSpec;
+import io.moesim.scenario.CrossEntropyFusion;
 import io.moesim.scenario.Dispatcher;
 import io.moesim.scenario.MoeConfig;
 import io.moesim.scenario.ParallelLayout;
@@ -147,13 +148,27 @@ class StrategyKnobsTest {
 
     @Test
     void frameworkHostChargesItsLaunchCostPerPythonLaunchedKernel() {
-        FrameworkHost host = new FrameworkHost(QWEN30, 8, true, 50_000);
+        FrameworkHost host = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE);
         assertThat(host.forwardNs("router")).isEqualTo(2 * 50_000);                 // GEMM and fp32 cast
         assertThat(host.forwardNs("topk")).isEqualTo(12 * 50_000);
         // one Python launch plus one C++-looped GEMM per local expert
         assertThat(host.forwardNs("expert-fc1")).isEqualTo(50_000 + 8 * 7_000);
-        assertThat(new FrameworkHost(QWEN30, 8, false, 50_000).forwardNs("router")).isZero();
-        assertThatThrownBy(() -> new FrameworkHost(QWEN30, 8, true, 0)).hasMessageContaining("must be positive");
+        // the loss: Megatron's unfused cross entropy and its wrapper (22 + 14 kernels), the last 8 after the NaN check
+        assertThat(host.forwardNs("loss")).isEqualTo((22 + 14 - 8) * 50_000);
+        assertThat(host.forwardNs("loss-check")).isEqualTo(8 * 50_000);
+        assertThat(host.syncsBefore("loss-check")).isTrue();
+        assertThat(host.lossBackwardNs()).isEqualTo((8 + 5) * 50_000);
+        assertThat(host.lossBackwardSyncs()).isFalse();
+        FrameworkHost te = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.TE);
+        assertThat(te.forwardNs("loss")).isEqualTo((6 + 14 - 8) * 50_000);
+        assertThat(te.lossBackwardSyncs()).isTrue();                                   // torch.equal(grad, 1.0)
+        FrameworkHost off = new FrameworkHost(QWEN30, 8, false, 50_000, CrossEntropyFusion.TE);
+        assertThat(off.forwardNs("router")).isZero();
+        assertThat(off.lossBackwardNs()).isZero();
+        assertThat(off.lossBackwardSyncs()).isFalse();
+        assertThat(off.syncsBefore("loss-check")).isFalse();
+        assertThatThrownBy(() -> new FrameworkHost(QWEN30, 8, true, 0, CrossEntropyFusion.NONE))
+                .hasMessageContaining("must be positive");
     }
 
     @Test

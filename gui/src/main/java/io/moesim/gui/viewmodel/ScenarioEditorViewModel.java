@@ -86,7 +86,7 @@ public final class ScenarioEditorViewModel {
     public static final String FILE_MODEL = "(model from file)";
     private static final Set<String> KNOB_FIELDS = Set.of("commSms", "a2aAlgorithm", "sharedExpertOverlap",
             "tokenRounding", "padToCapacity", "pipelineDegree", "replicateHotExperts", "fullyShardedExperts",
-            "rematerializeSlots", "localTrafficFraction", "hostLaunchUs");
+            "rematerializeSlots", "localTrafficFraction", "hostLaunchUs", "crossEntropyFusion");
 
     private final ModelCatalog catalog;
     private final ScenarioReader reader;
@@ -149,7 +149,10 @@ public final class ScenarioEditorViewModel {
             new OverrideField("localTrafficFraction", "local traffic fraction", OverrideField.Kind.NUMBER, List.of(),
                     "share of EP traffic kept on the rank, 0 to below 1"),
             new OverrideField("hostLaunchUs", "host µs per launch", OverrideField.Kind.NUMBER, List.of(),
-                    "framework CPU time per kernel launched from Python"));
+                    "framework CPU time per kernel launched from Python"),
+            new OverrideField("crossEntropyFusion", "cross-entropy fusion", OverrideField.Kind.CHOICE,
+                    List.of("none", "native", "te"), "loss over the logits: unfused (Megatron's default), Megatron's "
+                    + "jit-fused or Transformer Engine's kernels"));
     private final List<OverrideField> links = List.of(
             new OverrideField("nvlinkGBps", "NVLink GB/s", OverrideField.Kind.NUMBER, List.of(),
                     "per GPU, one direction"),
@@ -630,6 +633,7 @@ public final class ScenarioEditorViewModel {
             case "rematerializeSlots" -> String.valueOf(k.rematerializeSlots());
             case "localTrafficFraction" -> String.valueOf(k.localTrafficFraction());
             case "hostLaunchUs" -> String.valueOf(k.hostLaunchUs());
+            case "crossEntropyFusion" -> k.crossEntropyFusion().id();
             default -> throw new IllegalArgumentException("unknown strategy knob " + id);
         };
     }
