@@ -37,7 +37,8 @@ class LaunchFlagsTest {
                 "--moe-ffn-hidden-size 1536", "--moe-router-topk 8", "--expert-model-parallel-size 32",
                 "--expert-tensor-parallel-size 1", "--moe-token-dispatcher-type flex", "--moe-enable-deepep",
                 "--recompute-granularity selective", "--use-distributed-optimizer", "--bf16");
-        assertThat(flags).noneMatch(f -> f.startsWith("--moe-expert-capacity-factor") || f.startsWith("--fp8"));
+        assertThat(flags).noneMatch(f -> f.startsWith("--moe-expert-capacity-factor") || f.startsWith("--fp8")
+                || f.startsWith("--cross-entropy"));
         assertThat(flags).doesNotHaveDuplicates();
         // the text form: one flag per line with shell continuations, the JSON form: the same flags as strings
         String text = LaunchFlags.render(s, LaunchFlags.Format.MEGATRON, catalog, QWEN);
@@ -110,6 +111,23 @@ class LaunchFlagsTest {
         Path copy = dir.resolve("copy.json");
         Files.writeString(copy, json);
         assertThat(reader.read(copy)).isEqualTo(s);
+    }
+
+    @Test
+    void aFusedCrossEntropyBecomesMegatronsTwoFlagsAndSurvivesTheScenarioExport() throws Exception {
+        // the long-context runs' configuration used Transformer Engine's cross entropy
+        Path file = Path.of("..", "validation", "extra", "scenarios", "qwen3-235b-h100x256-deepep-tp4-seq16k-cp1.json");
+        Scenario s = reader.read(file);
+        assertThat(s.strategy().knobs().crossEntropyFusion()).isEqualTo(io.moesim.scenario.CrossEntropyFusion.TE);
+        assertThat(LaunchFlags.megatron(s)).contains("--cross-entropy-loss-fusion", "--cross-entropy-fusion-impl te");
+        String json = LaunchFlags.render(s, LaunchFlags.Format.SCENARIO, catalog, file);
+        assertThat(json).contains("\"crossEntropyFusion\": \"te\"");
+        Path copy = dir.resolve("ce.json");
+        Files.writeString(copy, json);
+        assertThat(reader.read(copy)).isEqualTo(s);
+        // Megatron's default is unfused: written out explicitly, and no flag
+        String qwen = LaunchFlags.render(reader.read(QWEN), LaunchFlags.Format.SCENARIO, catalog, QWEN);
+        assertThat(qwen).contains("\"crossEntropyFusion\": \"none\"");
     }
 
     @Test

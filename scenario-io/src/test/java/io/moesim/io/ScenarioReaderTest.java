@@ -273,6 +273,14 @@ class ScenarioReaderTest {
             assertThat(problems(base.formatted("{\"name\": \"megatron\", \"hostLaunchUs\": " + bad + "}")))
                     .as(bad).extracting(Problem::field).containsExactly("strategy.hostLaunchUs");
         }
+        assertThat(tutel.strategy().knobs().crossEntropyFusion()).isEqualTo(io.moesim.scenario.CrossEntropyFusion.NONE);
+        assertThat(reader.read(write(base.formatted("{\"name\": \"megatron\", \"crossEntropyFusion\": \"native\"}")))
+                .strategy().knobs().crossEntropyFusion()).isEqualTo(io.moesim.scenario.CrossEntropyFusion.NATIVE);
+        assertThat(problems(base.formatted("{\"name\": \"megatron\", \"crossEntropyFusion\": \"fused\"}")))
+                .singleElement().satisfies(pr -> {
+                    assertThat(pr.field()).isEqualTo("strategy.crossEntropyFusion");
+                    assertThat(pr.message()).contains("'fused'").contains("none, native, te");
+                });
         assertThat(problems(base.formatted("{\"name\": \"megatron\", \"overlapDegree\": 2}")))
                 .extracting(Problem::field).contains("strategy.overlapDegree");
     }

@@ -72,4 +72,10 @@ public record Scenario(String name, Workload workload, ModelSpec model, ClusterS
         return new Scenario(name, workload, model, cluster, parallel, batch, precision, recompute, moe, strategy, layer,
                 dispatch, modules);
     }
+
+    /** This scenario with another strategy (system and knobs). */
+    public Scenario withStrategy(StrategySpec strategy) {
+        return new Scenario(name, workload, model, cluster, parallel, batch, precision, recompute, moe, strategy, layer,
+                dispatch, recomputeModules);
+    }
 }

@@ -194,6 +194,13 @@ public final class TrainingStepWorkload {
         /** The loss's ops on the last stage after the output layer, forward and backward (set by {@link #run}). */
         private List<Op> lossForward;
         private List<Op> lossBackward;
+        /**
+         * Before the output layer, forward and backward (set by {@link #run}): the final norm, and with sequence
+         * parallelism the all-gather of the hidden states that the column-parallel output layer needs
+         * (reduce-scatter of their gradient in the backward).
+         */
+        private List<Op> headForward;
+        private List<Op> headBackward;
         /** For the host-bound idle time: (GPU task, its host task, the GPU task before it on the stage) triples. */
         private final Triples launched = new Triples();
         /** Launch time on each stage's host thread not yet emitted as a host task (see {@link #launch}). */
@@ -717,6 +724,7 @@ public final class TrainingStepWorkload {
             Op logitsOp = gemmOp("logits", tokens, vocab / p.tp(), h);
             logitsDgradNs = logitsOp.dgradNs();
             logitsWgradNs = logitsOp.wgradNs();
+            headOps();
             double logitsFlops = 2.0 * tokens * ((double) vocab / p.tp()) * h;
             int mtp = model.mtpLayers();
             for (int l = 0; l < model.layers() + mtp; l++) {
@@ -1255,6 +1263,30 @@ public final class TrainingStepWorkload {
                     .withHost(host.lossBackwardNs(), host.lossBackwardSyncs()).withKernels(host.lossBackwardKernels()));
         }
 
+        /** The final norm and the output layer's sequence-parallel collectives ({@link #headForward}). */
+        private void headOps() {
+            int h = model.hidden();
+            long normNs = memory(MemoryOp.NORM, spTokens * h * 2.0 * 2);
+            int[] tpGroup = ranks.tpGroup(0);
+            double actBytes = tokens * (double) h * 2;
+            long gatherNs = collective(Collective.ALL_GATHER, tpGroup, actBytes, CollectiveAlgorithm.AUTO,
+                    CollectiveCostModel.ANY_SMS);
+            long scatterNs = collective(Collective.REDUCE_SCATTER, tpGroup, actBytes, CollectiveAlgorithm.AUTO,
+                    CollectiveCostModel.ANY_SMS);
+            headForward = new ArrayList<>();
+            headBackward = new ArrayList<>();
+            headForward.add(hostedOp("final-norm", Category.MEMORY, normNs, 0, host.forwardNs("attn-norm")));
+            if (gatherNs > 0) {
+                headForward.add(new Op("tp-allgather", Category.TP_COMM, gatherNs, 0, true)
+                        .withHost(host.forwardNs("tp-allgather"), false).withKernels(host.forwardKernels("tp-allgather")));
+                headBackward.add(new Op("tp-reducescatter", Category.TP_COMM, scatterNs, 0, true)
+                        .withHost(host.forwardNs("tp-reducescatter"), false)
+                        .withKernels(host.forwardKernels("tp-reducescatter")));
+            }
+            headBackward.add(hostedOp("final-norm-bwd", Category.MEMORY, 2 * normNs, 0,
+                    FrameworkHost.backwardNs(host.forwardNs("attn-norm"))));
+        }
+
         /** The ops of one chunk of one micro-batch, in execution order. */
         private List<Op> sequence(boolean bwd, int[] layers, List<List<Op>> ops, boolean first, boolean last,
                                   long embedNs, long logitsNs, double logitsFlops) {
@@ -1276,6 +1308,7 @@ public final class TrainingStepWorkload {
                 seq.addAll(lossBackward);
                 seq.add(hostedOp("logits-dgrad", Category.GEMM, logitsDgradNs, logitsFlops, host.forwardNs("logits")));
                 seq.add(hostedOp("logits-wgrad", Category.GEMM, logitsWgradNs, logitsFlops, host.forwardNs("logits")));
+                seq.addAll(headBackward);
                 gradReduce(seq, reduce, head);
             }
             if (!bwd) {
@@ -1292,6 +1325,7 @@ public final class TrainingStepWorkload {
             }
             if (!bwd && last) {
                 fsdpGather(seq, head);
+                seq.addAll(headForward);
                 seq.add(hostedOp("logits", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("logits")));
                 seq.addAll(lossForward);
             }

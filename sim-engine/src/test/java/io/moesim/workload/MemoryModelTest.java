@@ -9,6 +9,7 @@ import io.moesim.model.ModelCatalog;
 import io.moesim.model.ModelSpec;
 import io.moesim.scenario.BatchSpec;
 import io.moesim.scenario.ClusterSpec;
+import io.moesim.scenario.CrossEntropyFusion;
 import io.moesim.scenario.Dispatcher;
 import io.moesim.scenario.MoeConfig;
 import io.moesim.scenario.ParallelLayout;
@@ -17,6 +18,7 @@ import io.moesim.scenario.Recompute;
 import io.moesim.scenario.RecomputeModule;
 import io.moesim.scenario.RoutingSpec;
 import io.moesim.scenario.Scenario;
+import io.moesim.scenario.StrategyKnobs;
 import io.moesim.scenario.StrategySpec;
 import io.moesim.scenario.Workload;
 import java.util.Set;
@@ -48,6 +50,18 @@ class MemoryModelTest {
         double subtotal = m.weights() + m.gradients() + m.optimizer() + m.activations() + m.logits();
         assertThat(m.allowance()).isEqualTo(MemoryModel.CONTEXT_BYTES + MemoryModel.FRAGMENTATION * subtotal);
         assertThat(m.fits()).isTrue();
+        // Transformer Engine's cross entropy keeps the BF16 gradient it wrote in place instead of the FP32 softmax.
+        Scenario te = s.withStrategy(new StrategySpec("megatron", false, knobs(CrossEntropyFusion.TE)));
+        assertThat(MemoryModel.estimate(te, 80e9, 1).logits()).isEqualTo(256.0 * 1024 * 2);
+        Scenario nativeFused = s.withStrategy(new StrategySpec("megatron", false, knobs(CrossEntropyFusion.NATIVE)));
+        assertThat(MemoryModel.estimate(nativeFused, 80e9, 1).logits()).isEqualTo(256.0 * 1024 * 4);
+    }
+
+    static StrategyKnobs knobs(CrossEntropyFusion f) {
+        StrategyKnobs d = StrategyKnobs.NONE;
+        return new StrategyKnobs(d.commSms(), d.a2aAlgorithm(), d.sharedExpertOverlap(), d.tokenRounding(),
+                d.padToCapacity(), d.pipelineDegree(), d.replicateHotExperts(), d.fullyShardedExperts(),
+                d.rematerializeSlots(), d.localTrafficFraction(), d.hostLaunchUs(), f);
     }
 
     @Test

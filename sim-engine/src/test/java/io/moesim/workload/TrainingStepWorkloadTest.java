@@ -12,6 +12,7 @@ import io.moesim.model.ModelCatalog;
 import io.moesim.model.ModelSpec;
 import io.moesim.scenario.BatchSpec;
 import io.moesim.scenario.ClusterSpec;
+import io.moesim.scenario.CrossEntropyFusion;
 import io.moesim.scenario.Dispatcher;
 import io.moesim.scenario.MoeConfig;
 import io.moesim.scenario.ParallelLayout;
@@ -425,6 +426,69 @@ class TrainingStepWorkloadTest {
             }
         }
         return ns / 1e9;
+    }
+
+    @Test
+    void theLossMovesTheLogitsAsOftenAsEachCrossEntropyImplementationDoes() {
+        // Qwen3's vocabulary 151936 padded to a multiple of 128 x TP 2 = 152064, 76032 per rank; 4096 tokens:
+        // N = 311,427,072 logits per micro-batch on the last stage. FakeCostModel streams 2000 B/ns.
+        Scenario base = scenario(layout(2, 4, 1, 8), RoutingSpec.balanced(), Recompute.NONE, 64);
+        long n = 4096L * 76032;
+        TrainingStepResult none = TrainingStepWorkload.run(base, new FakeCostModel(), 989.4, 80e9,
+                SimulationListener.NONE, false);
+        // Megatron's unfused vocab_parallel_cross_entropy: 38 B per element forward, 14 backward.
+        assertThat(spanNs(none, 3, "fwd mb0 loss")).isEqualTo(38 * n / 2000);
+        assertThat(spanNs(none, 3, "bwd mb0 loss-bwd")).isEqualTo(14 * n / 2000);
+        // its three TP all-reduces of one FP32 value per token: 10 us + 16384 B / 100 B/ns each (FakeCostModel)
+        assertThat(spanNs(none, 3, "loss-tp-comm")).isEqualTo(3 * (10_000 + 16_384 / 100));
+        TrainingStepResult nativeFused = TrainingStepWorkload.run(withCrossEntropy(base, CrossEntropyFusion.NATIVE),
+                new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE, false);
+        assertThat(spanNs(nativeFused, 3, "fwd mb0 loss")).isEqualTo(22 * n / 2000);
+        assertThat(spanNs(nativeFused, 3, "bwd mb0 loss-bwd")).isEqualTo(6 * n / 2000);
+        TrainingStepResult te = TrainingStepWorkload.run(withCrossEntropy(base, CrossEntropyFusion.TE),
+                new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE, false);
+        assertThat(spanNs(te, 3, "fwd mb0 loss")).isEqualTo(6 * n / 2000);
+        assertThat(spanNs(te, 3, "bwd mb0 loss-bwd")).isEqualTo(4 * n / 2000);
+        // no loss on the other stages
+        assertThat(none.simulation().spans()).noneMatch(sp -> sp.gpu() != 3 && sp.name().contains("loss"));
+        // the last stage is the busiest here: the fused losses shorten the step
+        assertThat(te.stepTimeSeconds()).isLessThan(nativeFused.stepTimeSeconds());
+        assertThat(nativeFused.stepTimeSeconds()).isLessThan(none.stepTimeSeconds());
+    }
+
+    @Test
+    void theHostWaitsForEveryLossBeforeItLaunchesMore() {
+        // Megatron's NaN check evaluates torch.isnan(loss) as a Python bool: one sync per micro-batch on the last
+        // stage, whose host task waits for the loss; Transformer Engine's torch.equal adds one before the backward.
+        Scenario base = scenario(layout(2, 4, 1, 8), RoutingSpec.balanced(), Recompute.NONE, 64);
+        TrainingStepResult none = TrainingStepWorkload.run(base, new FakeCostModel(), 989.4, 80e9,
+                SimulationListener.NONE, true);
+        TrainingStepResult te = TrainingStepWorkload.run(withCrossEntropy(base, CrossEntropyFusion.TE),
+                new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE, true);
+        long syncsOnLastStage = hostSyncs(none, 3);
+        long syncsOnFirstStage = hostSyncs(none, 0);
+        // 16 micro-batches; every MoE layer's dispatch syncs too, equally on every stage (12 layers each)
+        assertThat(syncsOnLastStage - syncsOnFirstStage).isEqualTo(16);
+        assertThat(hostSyncs(te, 3) - hostSyncs(te, 0)).isEqualTo(32);
+        Span loss = none.simulation().spans().stream().filter(sp -> sp.gpu() == 3 && sp.name().equals("fwd mb0 loss"))
+                .findFirst().orElseThrow();
+        Span check = none.simulation().spans().stream()
+                .filter(sp -> sp.gpu() == 3 && sp.name().equals("fwd mb0 loss-check")).findFirst().orElseThrow();
+        // the check starts only after the host, which waited for the loss, has launched it (58 us per launch)
+        assertThat(check.startNs()).isGreaterThanOrEqualTo(loss.endNs() + 58_000);
+    }
+
+    private static Scenario withCrossEntropy(Scenario s, CrossEntropyFusion f) {
+        return s.withStrategy(new StrategySpec("megatron", false, MemoryModelTest.knobs(f)));
+    }
+
+    private static long spanNs(TrainingStepResult r, int gpu, String name) {
+        return r.simulation().spans().stream().filter(sp -> sp.gpu() == gpu && sp.name().equals(name)).findFirst()
+                .map(sp -> sp.endNs() - sp.startNs()).orElseThrow(() -> new AssertionError("no span " + name));
+    }
+
+    private static long hostSyncs(TrainingStepResult r, int gpu) {
+        return r.simulation().spans().stream().filter(sp -> sp.gpu() == gpu && sp.name().equals("sync+launch")).count();
     }
 
     @Test

@@ -64,6 +64,23 @@ class EditorOverridesTest {
     }
 
     @Test
+    void theCrossEntropyKnobOffersMegatronsThreeImplementationsAndAFusedLossIsFaster() throws Exception {
+        vm.load(Fixtures.resource("small-mixtral"));
+        OverrideField ce = vm.knob("crossEntropyFusion");
+        assertThat(ce.kind()).isEqualTo(OverrideField.Kind.CHOICE);
+        assertThat(ce.choices()).containsExactly("none", "native", "te");
+        assertThat(ce.inheritedProperty().get()).isEqualTo("none");
+        double unfused = simulate().training().stepTimeSeconds();
+        ce.valueProperty().set("te");
+        assertThat(vm.scenarioProperty().get().strategy().knobs().crossEntropyFusion())
+                .isEqualTo(io.moesim.scenario.CrossEntropyFusion.TE);
+        assertThat(simulate().training().stepTimeSeconds()).isLessThan(unfused);
+        ce.valueProperty().set("");
+        assertThat(vm.scenarioProperty().get().strategy().knobs().crossEntropyFusion())
+                .isEqualTo(io.moesim.scenario.CrossEntropyFusion.NONE);
+    }
+
+    @Test
     void anotherPresetShowsItsKnobsAndDropsTheOverrides() {
         vm.load(Fixtures.resource("small-mixtral"));
         vm.knob("tokenRounding").valueProperty().set("64");
