@@ -31,9 +31,9 @@ class ValidateCommandTest {
         assertThat(order.get(0).get("model").asText()).isEqualTo("qwen3-235b-a22b");
         assertThat(order.get(0).get("cluster").asText()).isEqualTo("256 h100-sxm");
         assertThat(order.get(0).get("layouts").asInt()).isEqualTo(5);
-        // Guard at today's order (rho 0.46; the bar is 0.9). PP32 is predicted within 2% of DeepEP, so
-        // the order is fragile: the probed GEMM table alone had taken it to 0.10.
-        assertThat(order.get(0).get("spearman").asDouble()).isBetween(0.4, 1.0);
+        // Guard at today's order (rho 0.82; the bar is 0.9): moe-sim ranks FSDP third, after DeepEP, where
+        // the published runs tie it first with the 1F1B-overlap run.
+        assertThat(order.get(0).get("spearman").asDouble()).isBetween(0.8, 1.0);
         for (JsonNode c : n.get("cases")) {
             double rel = (c.get("predicted").asDouble() - c.get("reported").asDouble()) / c.get("reported").asDouble();
             assertThat(c.get("relativeError").asDouble()).isCloseTo(rel, org.assertj.core.data.Offset.offset(1e-3));
