@@ -3,6 +3,7 @@ package io.moesim.workload;
 import io.moesim.model.GroupedQueryAttention;
 import io.moesim.model.ModelSpec;
 import io.moesim.scenario.CrossEntropyFusion;
+import io.moesim.scenario.Dispatcher;
 
 /**
  * The host (CPU) side of an eager-mode PyTorch training framework such as Megatron-Core: every kernel is
@@ -42,7 +43,11 @@ import io.moesim.scenario.CrossEntropyFusion;
  * Engine layers, sequence parallelism): one kernel per norm, GEMM, collective and fused elementwise op;
  * attention is FlashAttention plus the two RoPE kernels (and the two QK-norms when the model has them);
  * the router is its GEMM and fp32 cast, fused top-k, and about ten small kernels of the auxiliary loss,
- * token counting and load balancing; the DeepEP or all-to-all dispatch is layout, notify and the exchange.
+ * token counting and load balancing; the DeepEP dispatch is layout, notify and the exchange. Megatron's
+ * all-to-all dispatcher ({@code MoEAlltoAllTokenDispatcher} at Megatron-LM 1e057005) first counts the tokens per
+ * expert and their split sizes (eight small kernels), copies five of those tensors to the host and all-gathers
+ * the counts over the EP group, forward only; its dispatch is two all-to-alls (tokens, and the routing
+ * probabilities) and a fused sort by local expert, its combine the sort back and one all-to-all.
  * They are counted from the code, not measured, and are stated in {@code docs/training-step.md}.
  *
  * <h2>Gaps between kernels (GPU side)</h2>
@@ -71,14 +76,17 @@ final class FrameworkHost {
     private final boolean enabled;
     private final long nsPerLaunch;
     private final CrossEntropyFusion crossEntropy;
+    private final Dispatcher dispatcher;
 
     /**
      * @param localExperts experts on each EP rank (0 for a dense model)
      * @param enabled      whether host overhead is modelled at all
      * @param nsPerLaunch  CPU time per kernel launched from Python ({@code strategy.hostLaunchUs})
      * @param crossEntropy the loss implementation, whose kernels {@link CrossEntropyLoss} counts
+     * @param dispatcher   the MoE token dispatcher, whose exchange launches differ
      */
-    FrameworkHost(ModelSpec model, int localExperts, boolean enabled, long nsPerLaunch, CrossEntropyFusion crossEntropy) {
+    FrameworkHost(ModelSpec model, int localExperts, boolean enabled, long nsPerLaunch, CrossEntropyFusion crossEntropy,
+                  Dispatcher dispatcher) {
         if (nsPerLaunch <= 0) {
             throw new IllegalArgumentException("host time per launch must be positive, got " + nsPerLaunch + " ns");
         }
@@ -87,6 +95,7 @@ final class FrameworkHost {
         this.enabled = enabled;
         this.nsPerLaunch = nsPerLaunch;
         this.crossEntropy = crossEntropy;
+        this.dispatcher = dispatcher;
     }
 
     /** CPU time per kernel launched from Python, ns. */
@@ -117,7 +126,7 @@ final class FrameworkHost {
         String base = name.startsWith("shared-") ? name.substring("shared-".length()) : name;
         return switch (base) {
             case "attn-norm", "mlp-norm", "moe-norm", "tp-allgather", "tp-reducescatter", "out-proj", "residual",
-                 "fc1", "fc2", "act", "expert-act", "ep-combine", "unpermute", "embedding", "logits", "mtp-logits",
+                 "fc1", "fc2", "act", "expert-act", "unpermute", "embedding", "logits", "mtp-logits",
                  "shadow-broadcast" -> 1;
             case "qkv-proj" -> model.attention() instanceof GroupedQueryAttention ? 1 : 6;
             case "flash-attn" -> model.attention() instanceof GroupedQueryAttention gqa && gqa.qkNorm() ? 5 : 3;
@@ -125,7 +134,15 @@ final class FrameworkHost {
             case "loss" -> CrossEntropyLoss.forwardKernels(crossEntropy) - CrossEntropyLoss.CHECK_KERNELS;
             case "loss-check" -> CrossEntropyLoss.CHECK_KERNELS;
             case "topk" -> 12;
-            case "permute", "ep-dispatch" -> 3;
+            case "permute" -> 3;
+            // all-to-all: the tokens' and the probabilities' all-to-alls and the fused sort by local expert;
+            // DeepEP: layout, notify and the exchange
+            case "ep-dispatch" -> dispatcher == Dispatcher.ALLTOALL ? 4 : 3;
+            // all-to-all: the fused sort back and the all-to-all
+            case "ep-combine" -> dispatcher == Dispatcher.ALLTOALL ? 3 : 1;
+            // all-to-all dispatcher: eight counting kernels and five copies of split sizes to the host
+            case TrainingStepWorkload.EP_PREPROCESS -> 13;
+            case TrainingStepWorkload.EP_COUNT_ALLGATHER -> 1;
             case "expert-fc1", "expert-fc2" -> 1;
             case "cp-ring" -> 3;
             default -> 0;

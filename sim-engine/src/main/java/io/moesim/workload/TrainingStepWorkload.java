@@ -94,6 +94,12 @@ public final class TrainingStepWorkload {
     /** Name of the data-parallel gradient reduce-scatter (per layer in the last micro-batch, or per chunk). */
     static final String GRAD_REDUCE = "grad-reducescatter";
     /**
+     * The all-to-all dispatcher's token counting ({@code MoEAlltoAllTokenDispatcher.preprocess}: tokens per expert,
+     * split sizes, their copies to the host) and the all-gather of the counts over the EP group; forward only.
+     */
+    static final String EP_PREPROCESS = "ep-preprocess";
+    static final String EP_COUNT_ALLGATHER = "ep-count-allgather";
+    /**
      * Bytes per gradient element in the distributed optimizer's data-parallel reduction: Megatron-LM reduces
      * BF16 training's gradients in FP32 unless {@code --grad-reduce-in-bf16} is set
      * ({@code accumulate_allreduce_grads_in_fp32}, forced on for bf16 in {@code megatron/training/arguments.py}).
@@ -250,7 +256,8 @@ public final class TrainingStepWorkload {
             this.microBatches = sc.batch().globalBatch() / (b * ranks.dp());
             this.loads = new ExpertLoads(sc, spTokens);
             this.host = new FrameworkHost(model, model.isMoe() ? model.moe().experts() / p.ep() : 0, hostOverhead,
-                    Math.round(sc.strategy().knobs().hostLaunchUs() * 1e3), sc.strategy().knobs().crossEntropyFusion());
+                    Math.round(sc.strategy().knobs().hostLaunchUs() * 1e3), sc.strategy().knobs().crossEntropyFusion(),
+                    sc.moe().dispatcher());
         }
 
         /** The forward ops with their host launch times and synchronisations. */
@@ -445,6 +452,16 @@ public final class TrainingStepWorkload {
             ops.add(gemmOp("router", spTokens, moe.experts(), h));
             ops.add(new Op("topk", Category.MEMORY, memory(MemoryOp.ROUTER_TOPK, spTokens * moe.experts() * 4.0 * 2), 0, false));
             double routedTokens = spTokens * (double) moe.topK();
+            int[] epGroup = ranks.epGroup(0);
+            if (sc.moe().dispatcher() == Dispatcher.ALLTOALL && epGroup.length > 1) {
+                // Megatron's all-to-all dispatcher counts the tokens per expert and all-gathers the counts over
+                // the EP group for the all-to-all's split sizes (forward only: no gradient)
+                ops.add(new Op(EP_PREPROCESS, Category.MEMORY,
+                        memory(MemoryOp.ELEMENTWISE, spTokens * (double) moe.experts()), 0, false));
+                ops.add(new Op(EP_COUNT_ALLGATHER, Category.EP_COMM, collective(Collective.ALL_GATHER, epGroup,
+                        8.0 * moe.experts() * epGroup.length, CollectiveAlgorithm.AUTO, CollectiveCostModel.ANY_SMS), 0,
+                        true));
+            }
             ops.add(new Op("permute", Category.MEMORY, memory(MemoryOp.PERMUTE, routedTokens * h * 2.0 * 2), 0, false));
 
             double[] counts = loads.counts(layer);
@@ -486,6 +503,10 @@ public final class TrainingStepWorkload {
             // Locality-aware placement (speculative MoE) keeps a share of the traffic on the rank.
             double travelling = spTokens * (1 - stayFraction) * (1 - knobs.localTrafficFraction());
             long dispatch = exchange(travelling, (double) h * bytesPerElement, imbalance);
+            if (sc.moe().dispatcher() == Dispatcher.ALLTOALL) {
+                // a second all-to-all carries each routed copy's FP32 routing probability
+                dispatch += exchange(travelling, 4.0, imbalance);
+            }
             long combine = exchange(travelling, h * 2.0, imbalance);
 
             long ffnPerRank = moe.expertFfn() / etp;
@@ -649,6 +670,9 @@ public final class TrainingStepWorkload {
             }
             for (int i = forward.size() - 1; i >= 0; i--) {
                 Op o = forward.get(i);
+                if (o.name().equals(EP_PREPROCESS) || o.name().equals(EP_COUNT_ALLGATHER)) {
+                    continue;   // token counting has no gradient
+                }
                 long bwdHost = FrameworkHost.backwardNs(o.hostNs());
                 int bwdKernels = (int) Math.round(o.kernels() * FrameworkHost.BACKWARD_FACTOR);
                 if (o.comm()) {

@@ -148,7 +148,7 @@ class StrategyKnobsTest {
 
     @Test
     void frameworkHostChargesItsLaunchCostPerPythonLaunchedKernel() {
-        FrameworkHost host = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE);
+        FrameworkHost host = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE, Dispatcher.ALLTOALL);
         assertThat(host.forwardNs("router")).isEqualTo(2 * 50_000);                 // GEMM and fp32 cast
         assertThat(host.forwardNs("topk")).isEqualTo(12 * 50_000);
         // one Python launch plus one C++-looped GEMM per local expert
@@ -159,15 +159,15 @@ class StrategyKnobsTest {
         assertThat(host.syncsBefore("loss-check")).isTrue();
         assertThat(host.lossBackwardNs()).isEqualTo((8 + 5) * 50_000);
         assertThat(host.lossBackwardSyncs()).isFalse();
-        FrameworkHost te = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.TE);
+        FrameworkHost te = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.TE, Dispatcher.ALLTOALL);
         assertThat(te.forwardNs("loss")).isEqualTo((6 + 14 - 8) * 50_000);
         assertThat(te.lossBackwardSyncs()).isTrue();                                   // torch.equal(grad, 1.0)
-        FrameworkHost off = new FrameworkHost(QWEN30, 8, false, 50_000, CrossEntropyFusion.TE);
+        FrameworkHost off = new FrameworkHost(QWEN30, 8, false, 50_000, CrossEntropyFusion.TE, Dispatcher.ALLTOALL);
         assertThat(off.forwardNs("router")).isZero();
         assertThat(off.lossBackwardNs()).isZero();
         assertThat(off.lossBackwardSyncs()).isFalse();
         assertThat(off.syncsBefore("loss-check")).isFalse();
-        assertThatThrownBy(() -> new FrameworkHost(QWEN30, 8, true, 0, CrossEntropyFusion.NONE))
+        assertThatThrownBy(() -> new FrameworkHost(QWEN30, 8, true, 0, CrossEntropyFusion.NONE, Dispatcher.ALLTOALL))
                 .hasMessageContaining("must be positive");
     }
 

@@ -478,6 +478,30 @@ class TrainingStepWorkloadTest {
         assertThat(check.startNs()).isGreaterThanOrEqualTo(loss.endNs() + 58_000);
     }
 
+    @Test
+    void theAllToAllDispatcherCountsTokensForwardOnlyAndSendsTheProbabilitiesToo() {
+        // Qwen3-30B-A3B, TP2 (2048 tokens per rank), EP8, top-8, hidden 2048. FakeCostModel: a collective costs
+        // 10 us + bytes / 100 B/ns. The tokens' all-to-all carries 2048 x 8 x 2048 x 2 B, the probabilities' one
+        // 2048 x 8 x 4 B.
+        Scenario s = scenario(layout(2, 4, 1, 8), RoutingSpec.balanced(), Recompute.NONE, 64);
+        TrainingStepResult r = TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE,
+                false);
+        assertThat(spanNs(r, 0, "ep-dispatch")).isEqualTo(10_000 + 67_108_864L / 100 + 10_000 + 65_536 / 100);
+        assertThat(spanNs(r, 0, "ep-combine")).isEqualTo(10_000 + 67_108_864L / 100);
+        // 16 micro-batches x 12 MoE layers on stage 0, forward only: no backward spans of the counting
+        assertThat(commSpans(r, TrainingStepWorkload.EP_COUNT_ALLGATHER)).isEqualTo(4 * 16 * 12);
+        assertThat(r.simulation().spans()).noneMatch(sp -> sp.name().contains("ep-count-allgather-bwd")
+                || sp.name().contains("ep-preprocess-bwd"));
+        // DeepEP counts inside its own dispatch: neither op exists
+        Scenario deepep = new Scenario("t", Workload.TRAINING_STEP, QWEN30, s.cluster(), s.parallel(), s.batch(),
+                s.precision(), s.recompute(), new MoeConfig(Dispatcher.DEEPEP, RoutingSpec.balanced(), null),
+                StrategySpec.defaults(), null, null);
+        TrainingStepResult d = TrainingStepWorkload.run(deepep, new FakeCostModel(), 989.4, 80e9,
+                SimulationListener.NONE, false);
+        assertThat(commSpans(d, TrainingStepWorkload.EP_COUNT_ALLGATHER)).isZero();
+        assertThat(d.simulation().spans()).noneMatch(sp -> sp.name().endsWith(TrainingStepWorkload.EP_PREPROCESS));
+    }
+
     private static Scenario withCrossEntropy(Scenario s, CrossEntropyFusion f) {
         return s.withStrategy(new StrategySpec("megatron", false, MemoryModelTest.knobs(f)));
     }
