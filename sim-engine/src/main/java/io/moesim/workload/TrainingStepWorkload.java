@@ -200,6 +200,9 @@ public final class TrainingStepWorkload {
         /** The loss's ops on the last stage after the output layer, forward and backward (set by {@link #run}). */
         private List<Op> lossForward;
         private List<Op> lossBackward;
+        /** The same cross entropy over a multi-token-prediction module's logits, without the NaN check. */
+        private List<Op> mtpLossForward;
+        private List<Op> mtpLossBackward;
         /**
          * Before the output layer, forward and backward (set by {@link #run}): the final norm, and with sequence
          * parallelism the all-gather of the hidden states that the column-parallel output layer needs
@@ -749,6 +752,7 @@ public final class TrainingStepWorkload {
             logitsDgradNs = logitsOp.dgradNs();
             logitsWgradNs = logitsOp.wgradNs();
             headOps();
+            lossOps(tokens * (double) vocab / p.tp());
             double logitsFlops = 2.0 * tokens * ((double) vocab / p.tp()) * h;
             int mtp = model.mtpLayers();
             for (int l = 0; l < model.layers() + mtp; l++) {
@@ -765,9 +769,11 @@ public final class TrainingStepWorkload {
                 f.addAll(mlpF);
                 if (isMtp) {
                     f.add(hostedOp("mtp-logits", Category.GEMM, logitsNs, logitsFlops, host.forwardNs("mtp-logits")));
+                    f.addAll(mtpLossForward);
                 }
                 List<Op> bwd = new ArrayList<>();
                 if (isMtp) {
+                    bwd.addAll(mtpLossBackward);
                     bwd.add(hostedOp("mtp-logits-dgrad", Category.GEMM, logitsDgradNs, logitsFlops, host.forwardNs("mtp-logits")));
                     bwd.add(hostedOp("mtp-logits-wgrad", Category.GEMM, logitsWgradNs, logitsFlops, host.forwardNs("mtp-logits")));
                 }
@@ -789,7 +795,6 @@ public final class TrainingStepWorkload {
                 }
                 layersOf[lastStage] = extended;
             }
-            lossOps(tokens * (double) vocab / p.tp());
             long embedNs = memory(MemoryOp.ELEMENTWISE, spTokens * h * 2.0 * 2);
             initLayerTraffic(mtp, stages);
 
@@ -1285,6 +1290,18 @@ public final class TrainingStepWorkload {
             lossBackward = List.of(new Op("loss-bwd", Category.MEMORY,
                     memory(MemoryOp.ELEMENTWISE, elements * CrossEntropyLoss.backwardBytesPerElement(f)), 0, false)
                     .withHost(host.lossBackwardNs(), host.lossBackwardSyncs()).withKernels(host.lossBackwardKernels()));
+            // Megatron's MTP loss (compute_language_model_loss on the module's logits) joins the main loss through
+            // autograd: the cross entropy again, but no loss_func and so no NaN check.
+            mtpLossForward = new ArrayList<>();
+            for (Op o : lossForward) {
+                if (!o.name().equals("loss-check")) {
+                    mtpLossForward.add(new Op("mtp-" + o.name(), o.category(), o.ns(), o.flops(), o.comm(), o.hostNs(),
+                            o.sync()).withKernels(o.kernels()));
+                }
+            }
+            Op b = lossBackward.get(0);
+            mtpLossBackward = List.of(new Op("mtp-loss-bwd", b.category(), b.ns(), 0, false, b.hostNs(), b.sync())
+                    .withKernels(b.kernels()));
         }
 
         /** The final norm and the output layer's sequence-parallel collectives ({@link #headForward}). */

@@ -135,6 +135,22 @@ class TrainingStepWorkloadTest {
         double total = flops * 8;   // 16 GPUs, 2 stages: 8 replicas of the simulated pipeline
         double megatron = MegatronFlops.perToken(ds, 4096, 1).trainingFlops() * s.batch().tokensPerStep();
         assertThat(total / megatron).isBetween(0.97, 1.05);
+        // The MTP module computes its own cross entropy over the 129,280-entry vocabulary (a multiple of 128, so
+        // unpadded at TP 1), like the main loss: with Transformer Engine's instead of Megatron's unfused one the
+        // last stage saves (38 - 6) B forward and (14 - 4) B backward per logits element at FakeCostModel's
+        // 2000 B/ns, twice per micro-batch (main and MTP loss), for its 2 micro-batches (dp 8, global batch 16).
+        long n = 4096L * 129_280;
+        TrainingStepResult none = TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE,
+                false);
+        TrainingStepResult te = TrainingStepWorkload.run(withCrossEntropy(s, CrossEntropyFusion.TE), new FakeCostModel(),
+                989.4, 80e9, SimulationListener.NONE, false);
+        long perLoss = (38 * n / 2000 - 6 * n / 2000) + (14 * n / 2000 - 4 * n / 2000);
+        // (up to a nanosecond of rounding per merged compute task)
+        assertThat(none.simulation().computeBusyNs(1) - te.simulation().computeBusyNs(1))
+                .isBetween(2 * 2 * perLoss - 4, 2 * 2 * perLoss + 4);
+        assertThat(none.simulation().computeBusyNs(0)).isEqualTo(te.simulation().computeBusyNs(0));
+        // only the main loss is checked for NaN (loss_func); the MTP loss joins through autograd
+        assertThat(r.simulation().spans()).noneMatch(sp -> sp.name().contains("mtp-loss-check"));
     }
 
     @Test
