@@ -5,7 +5,7 @@ import io.moesim.scenario.CrossEntropyFusion;
 /**
  * The language-model loss on the last pipeline stage: softmax cross entropy over this rank's vocabulary shard of
  * the logits, {@code N = tokens × vocab / tp} elements that the output layer's GEMM writes in BF16. The logits are
- * the largest activation of a step (Qwen3-235B at TP 2: 4096 × 75,968 = 311 M elements per micro-batch, 0.6 GB in
+ * the largest activation of a step (Qwen3-235B at TP 2: 4096 × 76,032 = 311 M elements per micro-batch, 0.6 GB in
  * BF16, 1.2 GB in FP32), so how many times the loss reads and writes them decides its cost. The byte counts below
  * are read from the code, per element of the logits, and priced by the memory model's elementwise efficiency
  * (every step streams the tensor; the row reductions read contiguous rows).
