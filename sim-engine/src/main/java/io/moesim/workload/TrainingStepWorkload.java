@@ -210,6 +210,13 @@ public final class TrainingStepWorkload {
          */
         private List<Op> headForward;
         private List<Op> headBackward;
+        /**
+         * After the vocabulary-parallel embedding, with sequence parallelism: the reduce-scatter of its partial sums
+         * into sequence shards ({@code reduce_scatter_to_sequence_parallel_region} in Megatron's
+         * {@code LanguageModelEmbedding}); in the backward the all-gather of the gradient. Empty without TP.
+         */
+        private List<Op> embeddingScatter;
+        private List<Op> embeddingGather;
         /** For the host-bound idle time: (GPU task, its host task, the GPU task before it on the stage) triples. */
         private final Triples launched = new Triples();
         /** Launch time on each stage's host thread not yet emitted as a host task (see {@link #launch}). */
@@ -1304,7 +1311,10 @@ public final class TrainingStepWorkload {
                     .withKernels(b.kernels()));
         }
 
-        /** The final norm and the output layer's sequence-parallel collectives ({@link #headForward}). */
+        /**
+         * The final norm and the output layer's sequence-parallel collectives ({@link #headForward}), and the
+         * embedding's ({@link #embeddingScatter}).
+         */
         private void headOps() {
             int h = model.hidden();
             long normNs = memory(MemoryOp.NORM, spTokens * h * 2.0 * 2);
@@ -1326,6 +1336,12 @@ public final class TrainingStepWorkload {
             }
             headBackward.add(hostedOp("final-norm-bwd", Category.MEMORY, 2 * normNs, 0,
                     FrameworkHost.backwardNs(host.forwardNs("attn-norm"))));
+            embeddingScatter = scatterNs > 0 ? List.of(new Op("tp-reducescatter", Category.TP_COMM, scatterNs, 0, true)
+                    .withHost(host.forwardNs("tp-reducescatter"), false)
+                    .withKernels(host.forwardKernels("tp-reducescatter"))) : List.of();
+            embeddingGather = gatherNs > 0 ? List.of(new Op("tp-allgather", Category.TP_COMM, gatherNs, 0, true)
+                    .withHost(host.forwardNs("tp-allgather"), false).withKernels(host.forwardKernels("tp-allgather")))
+                    : List.of();
         }
 
         /** The ops of one chunk of one micro-batch, in execution order. */
@@ -1343,6 +1359,7 @@ public final class TrainingStepWorkload {
             if (!bwd && first) {
                 fsdpGather(seq, embedding);
                 seq.add(hostedOp("embedding", Category.MEMORY, embedNs, 0, host.forwardNs("embedding")));
+                seq.addAll(embeddingScatter);
             }
             if (bwd && last) {
                 fsdpGather(seq, head);
@@ -1372,6 +1389,7 @@ public final class TrainingStepWorkload {
             }
             if (bwd && first) {
                 fsdpGather(seq, embedding);
+                seq.addAll(embeddingGather);
                 seq.add(hostedOp("embedding-bwd", Category.MEMORY, embedNs * 2, 0,
                         FrameworkHost.backwardNs(host.forwardNs("embedding"))));
                 gradReduce(seq, reduce, embedding);

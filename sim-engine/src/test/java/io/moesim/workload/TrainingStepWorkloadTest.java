@@ -467,6 +467,11 @@ class TrainingStepWorkloadTest {
         assertThat(spanNs(te, 3, "bwd mb0 loss-bwd")).isEqualTo(4 * n / 2000);
         // no loss on the other stages
         assertThat(none.simulation().spans()).noneMatch(sp -> sp.gpu() != 3 && sp.name().contains("loss"));
+        // 12 layers on every stage; with sequence parallelism the first stage also reduce-scatters the embedding's
+        // partial sums (all-gathers their gradient), the last all-gathers the output layer's input (reduce-scatters
+        // its gradient) and all-reduces the loss's three per-token values: per micro-batch 2, 2 + 1 more TP spans
+        assertThat(tpSpans(none, 0) - tpSpans(none, 1)).isEqualTo(2 * 16);
+        assertThat(tpSpans(none, 3) - tpSpans(none, 1)).isEqualTo(3 * 16);
         // the last stage is the busiest here: the fused losses shorten the step
         assertThat(te.stepTimeSeconds()).isLessThan(nativeFused.stepTimeSeconds());
         assertThat(nativeFused.stepTimeSeconds()).isLessThan(none.stepTimeSeconds());
@@ -525,6 +530,10 @@ class TrainingStepWorkloadTest {
     private static long spanNs(TrainingStepResult r, int gpu, String name) {
         return r.simulation().spans().stream().filter(sp -> sp.gpu() == gpu && sp.name().equals(name)).findFirst()
                 .map(sp -> sp.endNs() - sp.startNs()).orElseThrow(() -> new AssertionError("no span " + name));
+    }
+
+    private static long tpSpans(TrainingStepResult r, int gpu) {
+        return r.simulation().spans().stream().filter(sp -> sp.gpu() == gpu && sp.category() == Category.TP_COMM).count();
     }
 
     private static long hostSyncs(TrainingStepResult r, int gpu) {
