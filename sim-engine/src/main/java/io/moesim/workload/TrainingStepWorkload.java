@@ -99,6 +99,8 @@ public final class TrainingStepWorkload {
      */
     static final String EP_PREPROCESS = "ep-preprocess";
     static final String EP_COUNT_ALLGATHER = "ep-count-allgather";
+    /** Host task that launches a pipeline chunk's send and receive ({@link Builder#launchP2p}). */
+    static final String P2P_LAUNCH = "p2p launch";
     /**
      * Bytes per gradient element in the distributed optimizer's data-parallel reduction: Megatron-LM reduces
      * BF16 training's gradients in FP32 unless {@code --grad-reduce-in-bf16} is set
@@ -931,6 +933,8 @@ public final class TrainingStepWorkload {
                                 }
                                 int[] ends = emitPair(g, st, fSeq, deps.stream().mapToInt(Integer::intValue).toArray(),
                                         bSeq, depsB.stream().mapToInt(Integer::intValue).toArray(), mb, mbB);
+                                launchP2p(g, st, vs, stages);
+                                launchP2p(g, st, vsB, stages);
                                 lastOnStage[st] = g.compute(st, 0, "join", Category.MEMORY, 0, 0, ends[0], ends[1]);
                                 fwdEnd[vs][mb] = ends[0];
                                 fwdSend[vs][mb] = vs == stages - 1 ? ends[0]
@@ -953,6 +957,7 @@ public final class TrainingStepWorkload {
                         }
                         int last = emitChunk(g, st, vs, mb, bwd, layersOf[vs], bwd ? layerB : layerF, deps,
                                 vs == 0, vs == stages - 1, embedNs, logitsNs, logitsFlops);
+                        launchP2p(g, st, vs, stages);
                         lastOnStage[st] = last;
                         if (!bwd) {
                             fwdEnd[vs][mb] = last;
@@ -1239,6 +1244,19 @@ public final class TrainingStepWorkload {
                 if (!progressed) {
                     throw new IllegalStateException("DualPipe schedule has a cycle");
                 }
+            }
+        }
+
+        /**
+         * The host time of launching one chunk's point-to-point operations on stage {@code st}: Megatron's
+         * interleaved schedule posts the receive of the chunk's input and the send of its output as separate
+         * {@code isend} / {@code irecv} calls (each a NCCL kernel launched from Python; none at the ends of the
+         * pipeline). A host task of its own, so the launches that follow on the stage wait for it.
+         */
+        private void launchP2p(TaskGraph.Builder g, int st, int vs, int stages) {
+            int ops = (vs > 0 ? 1 : 0) + (vs < stages - 1 ? 1 : 0);
+            if (host.enabled() && ops > 0) {
+                g.host(st, HOST, P2P_LAUNCH, ops * host.nsPerLaunch());
             }
         }
 

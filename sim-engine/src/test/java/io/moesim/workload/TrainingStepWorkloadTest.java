@@ -523,6 +523,25 @@ class TrainingStepWorkloadTest {
         assertThat(d.simulation().spans()).noneMatch(sp -> sp.name().endsWith(TrainingStepWorkload.EP_PREPROCESS));
     }
 
+    @Test
+    void theHostLaunchesEveryChunksSendAndReceive() {
+        // pp 4, 16 micro-batches: each stage runs 16 forward and 16 backward chunks. A middle stage receives and
+        // sends around each (two NCCL launches from Python at 58 us); the end stages have only one side.
+        Scenario s = scenario(layout(2, 4, 1, 8), RoutingSpec.balanced(), Recompute.NONE, 64);
+        TrainingStepResult on = TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE,
+                true);
+        for (int st = 0; st < 4; st++) {
+            int stage = st;
+            List<Span> p2p = on.simulation().spans().stream()
+                    .filter(sp -> sp.gpu() == stage && sp.name().equals(TrainingStepWorkload.P2P_LAUNCH)).toList();
+            long perChunk = stage == 0 || stage == 3 ? 58_000 : 2 * 58_000;
+            assertThat(p2p).as("stage " + stage).hasSize(32).allSatisfy(sp -> assertThat(sp.durationNs()).isEqualTo(perChunk));
+        }
+        TrainingStepResult off = TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE,
+                false);
+        assertThat(off.simulation().spans()).noneMatch(sp -> sp.name().equals(TrainingStepWorkload.P2P_LAUNCH));
+    }
+
     private static Scenario withCrossEntropy(Scenario s, CrossEntropyFusion f) {
         return s.withStrategy(new StrategySpec("megatron", false, MemoryModelTest.knobs(f)));
     }
