@@ -229,6 +229,16 @@ public final class SimulationResult {
         return graph.category(spanTask[i]);
     }
 
+    /** Start of span {@code i}, ns. */
+    public long spanStartNs(int i) {
+        return spanStart[i];
+    }
+
+    /** End of span {@code i}, ns. */
+    public long spanEndNs(int i) {
+        return spanEnd[i];
+    }
+
     /** Duration of span {@code i}, ns. */
     public long spanDurationNs(int i) {
         return spanEnd[i] - spanStart[i];

@@ -1578,23 +1578,6 @@ public final class TrainingStepWorkload {
             consumedGate = -1;
         }
 
-        /** Idle time of {@code stage}'s compute stream that ended when an FSDP all-gather finished. */
-        private long fsdpWaitNs(SimulationResult sim, int stage) {
-            long idle = 0;
-            for (int i = 0; i < gates.size(); i++) {
-                int task = gates.get(i, 0);
-                if (sim.graph().gpu(task) != stage) {
-                    continue;
-                }
-                long start = sim.startNs(task);
-                long ready = sim.endNs(gates.get(i, 2));
-                if (start > ready && start == sim.endNs(gates.get(i, 1))) {
-                    idle += start - ready;
-                }
-            }
-            return idle;
-        }
-
         /**
          * Whether FSDP / ZeRO-3 parameter traffic is simulated: sharded parameters, outside DualPipe and Hecate's
          * expert sharding (whose schedules emit their own traffic).
@@ -1900,9 +1883,13 @@ public final class TrainingStepWorkload {
             double compute = sim.computeBusyNs(busiest) / 1e9;
             double streamBusy = sim.streamBusyNs(busiest, 0) / 1e9;
             double exposed = Math.max(0, streamBusy - compute);
-            double hostBound = hostBoundNs(sim, busiest) / 1e9;
-            // Waiting for an FSDP all-gather is exposed data-parallel communication, not pipeline bubble.
-            double fsdpWait = fsdpWaitNs(sim, busiest) / 1e9;
+            // Idle time of the compute stream, each instant counted once: waiting for the host to launch, then
+            // (otherwise) waiting for an FSDP all-gather, which is exposed data-parallel communication, not bubble.
+            long[] busy = computeStreamBusy(sim, busiest);
+            long[] hostIdle = Intervals.minus(waits(sim, busiest, launched), busy);
+            long[] fsdpIdle = Intervals.minus(Intervals.minus(waits(sim, busiest, gates), busy), hostIdle);
+            double hostBound = Intervals.length(hostIdle) / 1e9;
+            double fsdpWait = Intervals.length(fsdpIdle) / 1e9;
             exposed += fsdpWait;
             double imbalance = moeLayerCount == 0 ? 1 : imbalanceSum / moeLayerCount;
             java.util.Map<String, Double> byKind = new java.util.LinkedHashMap<>();
@@ -1927,25 +1914,48 @@ public final class TrainingStepWorkload {
                     MemoryModel.estimate(sc, hbmBytes, imbalance), sim);
         }
 
+        /** The busy time of {@code stage}'s compute stream (stream 0), as sorted, disjoint intervals. */
+        private static long[] computeStreamBusy(SimulationResult sim, int stage) {
+            int n = 0;
+            for (int i = 0; i < sim.spanCount(); i++) {
+                if (sim.spanGpu(i) == stage && sim.spanStream(i) == 0) {
+                    n++;
+                }
+            }
+            long[] pairs = new long[2 * n];
+            int k = 0;
+            for (int i = 0; i < sim.spanCount(); i++) {
+                if (sim.spanGpu(i) == stage && sim.spanStream(i) == 0) {
+                    pairs[k++] = sim.spanStartNs(i);
+                    pairs[k++] = sim.spanEndNs(i);
+                }
+            }
+            return Intervals.union(pairs, n);
+        }
+
         /**
-         * Idle time of {@code stage}'s compute stream that ended when the host finished launching the next
-         * kernel: the GPU was ready (the kernel before had ended) but the kernel was not launched yet.
+         * When gated GPU tasks of {@code stage} waited for their gate: for each (task, gate, task before it)
+         * triple whose task started the moment its gate ended (a host launch, an FSDP all-gather), the time from
+         * the end of the task before it to its start. With two interleaved chains (the 1F1B all-to-all overlap) the
+         * other chain may have kept the stream busy meanwhile; the caller subtracts the stream's busy time.
          */
-        private long hostBoundNs(SimulationResult sim, int stage) {
-            long idle = 0;
-            for (int i = 0; i < launched.size(); i++) {
-                int task = launched.get(i, 0);
-                int before = launched.get(i, 2);
+        private static long[] waits(SimulationResult sim, int stage, Triples triples) {
+            long[] pairs = new long[2 * triples.size()];
+            int n = 0;
+            for (int i = 0; i < triples.size(); i++) {
+                int task = triples.get(i, 0);
                 if (sim.graph().gpu(task) != stage) {
                     continue;
                 }
                 long start = sim.startNs(task);
-                long ready = sim.endNs(before);
-                if (start > ready && start == sim.endNs(launched.get(i, 1))) {
-                    idle += start - ready;
+                long ready = sim.endNs(triples.get(i, 2));
+                if (start > ready && start == sim.endNs(triples.get(i, 1))) {
+                    pairs[2 * n] = ready;
+                    pairs[2 * n + 1] = start;
+                    n++;
                 }
             }
-            return idle;
+            return Intervals.union(pairs, n);
         }
 
         /**

@@ -16,6 +16,7 @@ import io.moesim.scenario.RoutingKind;
 import io.moesim.scenario.RoutingSpec;
 import io.moesim.scenario.Scenario;
 import io.moesim.scenario.ScenarioRules;
+import io.moesim.scenario.CrossEntropyFusion;
 import io.moesim.scenario.StrategySpec;
 import io.moesim.scenario.Workload;
 import java.util.List;
@@ -57,7 +58,8 @@ class TrainingStepRandomScenariosTest {
             Scenario s = new Scenario("r" + i, Workload.TRAINING_STEP, model, ClusterSpec.of("fake", nodes, 8), p,
                     new BatchSpec(2048, globalBatch, micro), Precision.BF16, Recompute.values()[r.nextInt(3)],
                     new MoeConfig(dispatcher, routing, r.nextInt(4) == 0 ? 1.25 : null),
-                    new StrategySpec("megatron", r.nextBoolean()), null, null);
+                    new StrategySpec("megatron", r.nextBoolean(), MemoryModelTest.knobs(
+                            CrossEntropyFusion.values()[r.nextInt(CrossEntropyFusion.values().length)])), null, null);
             if (!ScenarioRules.check(s).isEmpty()) {
                 continue;
             }
@@ -80,7 +82,7 @@ class TrainingStepRandomScenariosTest {
      * communication add up to the exposed total; throughput follows from the step time.
      */
     private static void breakdownAddsUp(Scenario s, TrainingStepResult a) {
-        String what = s.name() + " " + s.parallel();
+        String what = s.toString();
         assertThat(a.exposedCommSeconds()).as(what).isGreaterThanOrEqualTo(0);
         assertThat(a.hostBoundSeconds()).as(what).isGreaterThanOrEqualTo(0);
         assertThat(a.pipelineBubbleSeconds()).as(what).isGreaterThanOrEqualTo(-1e-9);
