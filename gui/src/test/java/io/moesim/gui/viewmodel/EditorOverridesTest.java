@@ -81,6 +81,21 @@ class EditorOverridesTest {
     }
 
     @Test
+    void aFileWithAnUnknownCrossEntropyFusionOpensWithTheProblemShown(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad-ce.json");
+        Files.writeString(f, Files.readString(Fixtures.resource("small-mixtral"))
+                .replace("\"name\": \"megatron\"", "\"name\": \"megatron\", \"crossEntropyFusion\": \"fused\""));
+        assertThat(Files.readString(f)).contains("\"fused\"");
+        vm.load(f);
+        assertThat(vm.scenarioProperty().get()).isNull();
+        assertThat(vm.problems()).anySatisfy(p -> assertThat(p)
+                .contains("strategy.crossEntropyFusion: unknown cross-entropy fusion 'fused' (expected one of none, native, te)"));
+        vm.knob("crossEntropyFusion").valueProperty().set("native");
+        assertThat(vm.scenarioProperty().get().strategy().knobs().crossEntropyFusion())
+                .isEqualTo(io.moesim.scenario.CrossEntropyFusion.NATIVE);
+    }
+
+    @Test
     void anotherPresetShowsItsKnobsAndDropsTheOverrides() {
         vm.load(Fixtures.resource("small-mixtral"));
         vm.knob("tokenRounding").valueProperty().set("64");
