@@ -37,24 +37,13 @@ class TrainingStepRandomScenariosTest {
         Random r = new Random(11);
         int simulated = 0;
         for (int i = 0; i < 400 && simulated < 60; i++) {
-            ModelSpec model = ModelCatalog.builtIn().require(MODELS.get(r.nextInt(MODELS.size())));
-            int nodes = 1 << r.nextInt(3);
-            int tp = 1 << r.nextInt(3);
-            int pp = 1 << r.nextInt(3);
-            int vpp = pp > 1 && r.nextBoolean() ? 2 : 1;
-            int cp = r.nextInt(4) == 0 ? 2 : 1;
-            int ep = model.isMoe() ? 1 << r.nextInt(4) : 1;
-            int etp = model.isMoe() && r.nextInt(4) == 0 ? tp : 1;
-            ParallelLayout p = new ParallelLayout(tp, pp, vpp, cp, ep, etp, false, 1);
-            int gpus = nodes * 8;
-            int dp = Math.max(1, gpus / (tp * pp * cp));
+            Shape d = Shape.draw(r);
+            ModelSpec model = d.model();
+            int nodes = d.nodes();
+            ParallelLayout p = d.layout(false);
             int micro = 1 + r.nextInt(2);
-            int globalBatch = micro * dp * pp * (1 + r.nextInt(3));
-            RoutingSpec routing = switch (r.nextInt(3)) {
-                case 0 -> RoutingSpec.balanced();
-                case 1 -> new RoutingSpec(RoutingKind.UNIFORM, 0, null, i);
-                default -> new RoutingSpec(RoutingKind.ZIPF, 0.5 + r.nextDouble(), null, i);
-            };
+            int globalBatch = micro * d.dp(p) * p.pp() * (1 + r.nextInt(3));
+            RoutingSpec routing = routing(r, i);
             Dispatcher dispatcher = Dispatcher.values()[r.nextInt(Dispatcher.values().length)];
             Scenario s = new Scenario("r" + i, Workload.TRAINING_STEP, model, ClusterSpec.of("fake", nodes, 8), p,
                     new BatchSpec(2048, globalBatch, micro), Precision.BF16, Recompute.values()[r.nextInt(3)],
@@ -87,24 +76,13 @@ class TrainingStepRandomScenariosTest {
         Random r = new Random(5);
         int simulated = 0;
         for (int i = 0; i < 4000 && simulated < 250; i++) {
-            ModelSpec model = ModelCatalog.builtIn().require(MODELS.get(r.nextInt(MODELS.size())));
-            int nodes = 1 << r.nextInt(3);
-            int tp = 1 << r.nextInt(3);
-            int pp = 1 << r.nextInt(3);
-            int vpp = pp > 1 && r.nextBoolean() ? 2 : 1;
-            int cp = r.nextInt(4) == 0 ? 2 : 1;
-            int ep = model.isMoe() ? 1 << r.nextInt(4) : 1;
-            int etp = model.isMoe() && r.nextInt(4) == 0 ? tp : 1;
-            boolean fsdp = r.nextInt(4) == 0;
-            ParallelLayout p = new ParallelLayout(tp, pp, vpp, cp, ep, etp, fsdp, fsdp ? 3 : 1);
-            int dp = Math.max(1, nodes * 8 / (tp * pp * cp));
+            Shape d = Shape.draw(r);
+            ModelSpec model = d.model();
+            int nodes = d.nodes();
+            ParallelLayout p = d.layout(r.nextInt(4) == 0);
             int micro = 1 + r.nextInt(2);
-            int globalBatch = micro * dp * pp * (1 + r.nextInt(3)) * (r.nextBoolean() ? 2 : 1);
-            RoutingSpec routing = switch (r.nextInt(3)) {
-                case 0 -> RoutingSpec.balanced();
-                case 1 -> new RoutingSpec(RoutingKind.UNIFORM, 0, null, i);
-                default -> new RoutingSpec(RoutingKind.ZIPF, 0.5 + r.nextDouble(), null, i);
-            };
+            int globalBatch = micro * d.dp(p) * p.pp() * (1 + r.nextInt(3)) * (r.nextBoolean() ? 2 : 1);
+            RoutingSpec routing = routing(r, i);
             String name = StrategySpec.KNOWN_NAMES.get(r.nextInt(StrategySpec.KNOWN_NAMES.size()));
             StrategyKnobs k = StrategyKnobs.preset(name);
             StrategyKnobs knobs = new StrategyKnobs(k.commSms(), k.a2aAlgorithm(), k.sharedExpertOverlap(),
@@ -129,6 +107,39 @@ class TrainingStepRandomScenariosTest {
             simulated++;
         }
         assertThat(simulated).isEqualTo(250);
+    }
+
+    /** A random catalogue model on 1, 2 or 4 nodes of 8 with a random layout (not yet checked against the rules). */
+    private record Shape(ModelSpec model, int nodes, int tp, int pp, int vpp, int cp, int ep, int etp) {
+        static Shape draw(Random r) {
+            ModelSpec model = ModelCatalog.builtIn().require(MODELS.get(r.nextInt(MODELS.size())));
+            int nodes = 1 << r.nextInt(3);
+            int tp = 1 << r.nextInt(3);
+            int pp = 1 << r.nextInt(3);
+            int vpp = pp > 1 && r.nextBoolean() ? 2 : 1;
+            int cp = r.nextInt(4) == 0 ? 2 : 1;
+            int ep = model.isMoe() ? 1 << r.nextInt(4) : 1;
+            int etp = model.isMoe() && r.nextInt(4) == 0 ? tp : 1;
+            return new Shape(model, nodes, tp, pp, vpp, cp, ep, etp);
+        }
+
+        /** The layout, with FSDP (ZeRO-3) or the distributed optimizer (ZeRO-1). */
+        ParallelLayout layout(boolean fsdp) {
+            return new ParallelLayout(tp, pp, vpp, cp, ep, etp, fsdp, fsdp ? 3 : 1);
+        }
+
+        /** Data-parallel replicas of {@code p} on the shape's GPUs (at least 1). */
+        int dp(ParallelLayout p) {
+            return Math.max(1, nodes * 8 / (p.tp() * p.pp() * p.cp()));
+        }
+    }
+
+    private static RoutingSpec routing(Random r, int seed) {
+        return switch (r.nextInt(3)) {
+            case 0 -> RoutingSpec.balanced();
+            case 1 -> new RoutingSpec(RoutingKind.UNIFORM, 0, null, seed);
+            default -> new RoutingSpec(RoutingKind.ZIPF, 0.5 + r.nextDouble(), null, seed);
+        };
     }
 
     /**
