@@ -174,6 +174,10 @@ public final class TrainingStepWorkload {
         Op withHost(long launchNs, boolean waits) {
             return new Op(name, category, ns, flops, comm, launchNs, waits, dgradNs, wgradNs, kernels);
         }
+
+        Op withName(String newName) {
+            return new Op(newName, category, ns, flops, comm, hostNs, sync, dgradNs, wgradNs, kernels);
+        }
     }
 
 
@@ -1317,16 +1321,9 @@ public final class TrainingStepWorkload {
                     .withHost(host.lossBackwardNs(), host.lossBackwardSyncs()).withKernels(host.lossBackwardKernels()));
             // Megatron's MTP loss (compute_language_model_loss on the module's logits) joins the main loss through
             // autograd: the cross entropy again, but no loss_func and so no NaN check.
-            mtpLossForward = new ArrayList<>();
-            for (Op o : lossForward) {
-                if (!o.name().equals("loss-check")) {
-                    mtpLossForward.add(new Op("mtp-" + o.name(), o.category(), o.ns(), o.flops(), o.comm(), o.hostNs(),
-                            o.sync()).withKernels(o.kernels()));
-                }
-            }
-            Op b = lossBackward.get(0);
-            mtpLossBackward = List.of(new Op("mtp-loss-bwd", b.category(), b.ns(), 0, false, b.hostNs(), b.sync())
-                    .withKernels(b.kernels()));
+            mtpLossForward = lossForward.stream().filter(o -> !o.name().equals("loss-check"))
+                    .map(o -> o.withName("mtp-" + o.name())).toList();
+            mtpLossBackward = List.of(lossBackward.get(0).withName("mtp-loss-bwd"));
         }
 
         /**
@@ -1342,24 +1339,21 @@ public final class TrainingStepWorkload {
                     CollectiveCostModel.ANY_SMS);
             long scatterNs = collective(Collective.REDUCE_SCATTER, tpGroup, actBytes, CollectiveAlgorithm.AUTO,
                     CollectiveCostModel.ANY_SMS);
-            headForward = new ArrayList<>();
-            headBackward = new ArrayList<>();
-            headForward.add(hostedOp("final-norm", Category.MEMORY, normNs, 0, host.forwardNs("attn-norm")));
-            if (gatherNs > 0) {
-                headForward.add(new Op("tp-allgather", Category.TP_COMM, gatherNs, 0, true)
-                        .withHost(host.forwardNs("tp-allgather"), false).withKernels(host.forwardKernels("tp-allgather")));
-                headBackward.add(new Op("tp-reducescatter", Category.TP_COMM, scatterNs, 0, true)
-                        .withHost(host.forwardNs("tp-reducescatter"), false)
-                        .withKernels(host.forwardKernels("tp-reducescatter")));
-            }
-            headBackward.add(hostedOp("final-norm-bwd", Category.MEMORY, 2 * normNs, 0,
-                    FrameworkHost.backwardNs(host.forwardNs("attn-norm"))));
-            embeddingScatter = scatterNs > 0 ? List.of(new Op("tp-reducescatter", Category.TP_COMM, scatterNs, 0, true)
-                    .withHost(host.forwardNs("tp-reducescatter"), false)
-                    .withKernels(host.forwardKernels("tp-reducescatter"))) : List.of();
-            embeddingGather = gatherNs > 0 ? List.of(new Op("tp-allgather", Category.TP_COMM, gatherNs, 0, true)
+            // without TP both collectives cost nothing and are left out
+            List<Op> allGather = gatherNs > 0 ? List.of(new Op("tp-allgather", Category.TP_COMM, gatherNs, 0, true)
                     .withHost(host.forwardNs("tp-allgather"), false).withKernels(host.forwardKernels("tp-allgather")))
                     : List.of();
+            List<Op> reduceScatter = scatterNs > 0 ? List.of(new Op("tp-reducescatter", Category.TP_COMM, scatterNs, 0,
+                    true).withHost(host.forwardNs("tp-reducescatter"), false)
+                    .withKernels(host.forwardKernels("tp-reducescatter"))) : List.of();
+            headForward = new ArrayList<>();
+            headForward.add(hostedOp("final-norm", Category.MEMORY, normNs, 0, host.forwardNs("attn-norm")));
+            headForward.addAll(allGather);
+            headBackward = new ArrayList<>(reduceScatter);
+            headBackward.add(hostedOp("final-norm-bwd", Category.MEMORY, 2 * normNs, 0,
+                    FrameworkHost.backwardNs(host.forwardNs("attn-norm"))));
+            embeddingScatter = reduceScatter;
+            embeddingGather = allGather;
         }
 
         /** The ops of one chunk of one micro-batch, in execution order. */
@@ -1881,11 +1875,11 @@ public final class TrainingStepWorkload {
                 }
             }
             double compute = sim.computeBusyNs(busiest) / 1e9;
-            double streamBusy = sim.streamBusyNs(busiest, 0) / 1e9;
+            long[] busy = computeStreamBusy(sim, busiest);
+            double streamBusy = Intervals.length(busy) / 1e9;
             double exposed = Math.max(0, streamBusy - compute);
             // Idle time of the compute stream, each instant counted once: waiting for the host to launch, then
             // (otherwise) waiting for an FSDP all-gather, which is exposed data-parallel communication, not bubble.
-            long[] busy = computeStreamBusy(sim, busiest);
             long[] hostIdle = Intervals.minus(waits(sim, busiest, launched), busy);
             long[] fsdpIdle = Intervals.minus(Intervals.minus(waits(sim, busiest, gates), busy), hostIdle);
             double hostBound = Intervals.length(hostIdle) / 1e9;
