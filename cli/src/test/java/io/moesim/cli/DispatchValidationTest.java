@@ -58,6 +58,26 @@ class DispatchValidationTest {
         assertThat(errors.get(errors.size() - 1)).as("worst relative error").isLessThanOrEqualTo(0.30);
     }
 
+    /**
+     * The calibration point of the Hopper profiles' {@code commSmGBps}: DeepEP's own intranode test
+     * ({@code tests/test_intranode.py} of its first release: 4096 tokens of hidden 7168, top-8 of 256 experts, 24 SMs)
+     * reached 337 GB/s of NVLink bytes received on eight H20s (DeepEP issue #16), whose NVLink is the H100's
+     * (450 GB/s per direction). The H100 profile must reproduce that micro-benchmark; with the previous
+     * per-SM rate (18.5 GB/s, a looser lower bound) it predicted 249 GB/s.
+     */
+    @Test
+    void theIntranodeMicroBenchmarkTheSmRateComesFromIsReproduced() throws Exception {
+        String scenario = Files.readString(VALIDATION.resolve("scenarios/deepep-h800-ep8-normal.json"))
+                .replace("\"h800-sxm\"", "\"h100-sxm\"").replace("deepep-h800-ep8-normal", "deepep-h100-ep8-intranode-test");
+        Path file = dir.resolve("h100.json");
+        Files.writeString(file, scenario);
+        CliRun run = CliRun.of("simulate", file.toString(), "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode n = Json.mapper().readTree(run.out());
+        assertThat(n.get("dispatchGBps").asDouble()).isCloseTo(337.0, org.assertj.core.data.Percentage.withPercentage(5));
+        assertThat(n.get("combineGBps").asDouble()).isCloseTo(337.0, org.assertj.core.data.Percentage.withPercentage(5));
+    }
+
     @Test
     void dispatchTimesFollowFromTheBytes() throws Exception {
         CliRun run = CliRun.of("simulate", VALIDATION.resolve("scenarios/deepep-h800-ep8-normal.json").toString(), "--json");

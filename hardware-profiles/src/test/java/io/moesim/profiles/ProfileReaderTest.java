@@ -87,7 +87,7 @@ class ProfileReaderTest {
         assertThat(p.tables().summary()).isEqualTo("gemm.csv 1 row, launch.csv 1 row");
         assertThat(io.moesim.profiles.cost.ProfileCostModel.of(p).kernelLaunchNs()).isEqualTo(2_500);
         assertThat(Profiles.bundled("a100-sxm").tables().isEmpty()).isTrue();
-        assertThat(p.gpu().commSmGBps()).isEqualTo(18.5);
+        assertThat(p.gpu().commSmGBps()).isEqualTo(24.6);
     }
 
     @Test
