@@ -37,6 +37,26 @@ import io.moesim.scenario.Dispatcher;
  * and weight-gradient launches against 69 forward launches); a GEMM's backward is its two GEMMs, data and weight
  * gradient.
  *
+ * <h2>Megatron-Core's DDP hooks (measured on the host alone)</h2>
+ * Megatron-Core's {@code DistributedDataParallel} (Megatron-LM 1e057005, {@code distributed_data_parallel.py}) adds
+ * Python work the bare-layer measurement above does not see. With the distributed optimizer and
+ * {@code --overlap-param-gather} (the ModelZoo's recipes) every sub-module has a forward pre-hook that walks its own
+ * parameters and calls each one's bucket group ({@code finish_param_sync}, two attribute checks after the first
+ * micro-batch); every parameter's gradient accumulator has a hook that clears {@code param.grad} and registers the
+ * gradient as ready; and Transformer Engine 2.2's modules hand autograd a dummy weight gradient per weight under
+ * gradient-accumulation fusion. {@code tools/host-probe/ddp_hooks.py} rebuilds that control flow on CPU tensors and
+ * measures it by difference (results-2026-11-30-epyc, the 2-core AMD EPYC development VM, PyTorch 1.13 and Python
+ * 3.11; the hooks are Python and autograd's C++, the same for CUDA tensors):
+ * {@value #PRE_HOOK_NS_PER_MODULE} ns per module call plus {@value #PRE_HOOK_NS_PER_PARAM} ns per parameter it owns
+ * (least-squares fit over six configurations, 1.5–9.2 µs per module), and {@value #GRAD_HOOK_NS_PER_PARAM} ns per
+ * parameter in the backward (median of four configurations, 4.8–5.9 µs). The modules and parameters per op are counted
+ * from Megatron-Core's Transformer Engine layer spec ({@code get_gpt_layer_with_transformer_engine_spec}): a Qwen3 MoE
+ * layer calls 17 modules (the layer, the identity input norm, self-attention, the fused norm + QKV linear, the two QK
+ * norms, the attention module and its backend, the output projection, the two identity cross-attention modules, the
+ * MoE norm, the MoE layer, the router, the expert MLP and its two grouped linears) and owns 7 + 2L parameters, one
+ * weight per local expert in each grouped linear. Megatron-FSDP and DeepSeek's framework ({@code dualpipe}) have hooks
+ * of their own, which are not modelled.
+ *
  * <h2>Kernel counts per op (assumptions from Megatron-Core with Transformer Engine)</h2>
  * The launches per op of {@link TrainingStepWorkload} follow Megatron-Core's code path with the flags of the
  * Megatron-MoE-ModelZoo recipes ({@code --moe-router-fusion}, {@code --moe-permute-fusion}, Transformer
@@ -70,6 +90,12 @@ final class FrameworkHost {
     static final double BACKWARD_FACTOR = 1.5;
     /** GPU time between two queued kernels of one stream (median of the DeepSeek trace, see above). */
     static final long GPU_GAP_NS = 2_000;
+    /** DDP forward pre-hook per module call, ns (tools/host-probe/ddp_hooks.py, see above). */
+    static final long PRE_HOOK_NS_PER_MODULE = 1_900;
+    /** DDP forward pre-hook per parameter of the module called, ns (same fit). */
+    static final long PRE_HOOK_NS_PER_PARAM = 410;
+    /** Per parameter in the backward: Transformer Engine's dummy gradient, autograd's accumulation and DDP's hook, ns. */
+    static final long GRAD_HOOK_NS_PER_PARAM = 5_100;
 
     private final ModelSpec model;
     private final int localExperts;
@@ -77,6 +103,8 @@ final class FrameworkHost {
     private final long nsPerLaunch;
     private final CrossEntropyFusion crossEntropy;
     private final Dispatcher dispatcher;
+    private final boolean gradHooks;
+    private final boolean preHooks;
 
     /**
      * @param localExperts experts on each EP rank (0 for a dense model)
@@ -84,9 +112,12 @@ final class FrameworkHost {
      * @param nsPerLaunch  CPU time per kernel launched from Python ({@code strategy.hostLaunchUs})
      * @param crossEntropy the loss implementation, whose kernels {@link CrossEntropyLoss} counts
      * @param dispatcher   the MoE token dispatcher, whose exchange launches differ
+     * @param gradHooks    whether Megatron-Core's DDP gradient hooks run (its DDP: not FSDP, not DualPipe's framework)
+     * @param preHooks     whether its forward pre-hooks run too (the distributed optimizer with overlapped
+     *                     parameter all-gather)
      */
     FrameworkHost(ModelSpec model, int localExperts, boolean enabled, long nsPerLaunch, CrossEntropyFusion crossEntropy,
-                  Dispatcher dispatcher) {
+                  Dispatcher dispatcher, boolean gradHooks, boolean preHooks) {
         if (nsPerLaunch <= 0) {
             throw new IllegalArgumentException("host time per launch must be positive, got " + nsPerLaunch + " ns");
         }
@@ -96,6 +127,15 @@ final class FrameworkHost {
         this.nsPerLaunch = nsPerLaunch;
         this.crossEntropy = crossEntropy;
         this.dispatcher = dispatcher;
+        this.gradHooks = enabled && gradHooks;
+        this.preHooks = this.gradHooks && preHooks;
+    }
+
+    /** A framework without Megatron-Core's DDP hooks (see {@link #FrameworkHost(ModelSpec, int, boolean, long,
+     * CrossEntropyFusion, Dispatcher, boolean, boolean)}). */
+    FrameworkHost(ModelSpec model, int localExperts, boolean enabled, long nsPerLaunch, CrossEntropyFusion crossEntropy,
+                  Dispatcher dispatcher) {
+        this(model, localExperts, enabled, nsPerLaunch, crossEntropy, dispatcher, false, false);
     }
 
     /** CPU time per kernel launched from Python, ns. */
@@ -173,6 +213,73 @@ final class FrameworkHost {
     /** CPU time of the backward of a non-GEMM op whose forward launch time is {@code forwardNs}. */
     static long backwardNs(long forwardNs) {
         return Math.round(forwardNs * BACKWARD_FACTOR);
+    }
+
+    /**
+     * CPU time of the DDP forward pre-hooks that fire as forward op {@code name} starts: the modules called there and
+     * the parameters they own (0 without DDP hooks). They fire again when the op is recomputed.
+     */
+    long preHookNs(String name) {
+        if (!preHooks) {
+            return 0;
+        }
+        int[] mp = modulesAndParams(name);
+        return mp[0] * PRE_HOOK_NS_PER_MODULE + mp[1] * PRE_HOOK_NS_PER_PARAM;
+    }
+
+    /**
+     * CPU time of the per-parameter backward work (dummy gradient, accumulation, DDP hook) of the parameters whose
+     * gradients the backward of forward op {@code name} computes (0 without DDP hooks).
+     */
+    long gradHookNs(String name) {
+        return gradHooks ? gradParams(name) * GRAD_HOOK_NS_PER_PARAM : 0;
+    }
+
+    /** Modules called and parameters owned at the start of forward op {@code name}, Megatron-Core's TE layer spec. */
+    private int[] modulesAndParams(String name) {
+        boolean gqa = model.attention() instanceof GroupedQueryAttention;
+        return switch (name) {
+            // the layer, its input norm (identity: fused into the QKV linear for GQA; a norm for MLA), self-attention,
+            // and for GQA the fused norm + QKV linear with its two parameters
+            case "attn-norm" -> gqa ? new int[]{4, 2} : new int[]{3, 1};
+            // MLA: the query and key/value down- and up-projections, the up-projections with their fused norms
+            case "qkv-proj" -> gqa ? new int[]{0, 0} : new int[]{4, 6};
+            // the two QK norms (identities without QK-norm) and the attention module with its backend
+            case "flash-attn" -> gqa ? new int[]{4, qkNorm() ? 2 : 0} : new int[]{2, 0};
+            // the output projection and the two identity cross-attention modules
+            case "out-proj" -> new int[]{3, 1};
+            // the MoE layer's norm and the MoE layer
+            case "moe-norm" -> new int[]{2, 1};
+            case "router" -> new int[]{1, 1};
+            // the expert MLP and its first grouped linear (one weight per local expert)
+            case "expert-fc1" -> new int[]{2, localExperts};
+            case "expert-fc2" -> new int[]{1, localExperts};
+            // a dense layer: the identity norm (fused into fc1) and the MLP
+            case "mlp-norm" -> new int[]{2, 0};
+            case "fc1" -> new int[]{1, 2};
+            case "fc2", "shared-fc2" -> new int[]{1, 1};
+            // the shared-expert MLP and its first linear (its norm is the MoE layer's)
+            case "shared-fc1" -> new int[]{2, 1};
+            default -> new int[]{0, 0};
+        };
+    }
+
+    /** Parameters whose gradients the backward of forward op {@code name} computes. */
+    private int gradParams(String name) {
+        boolean gqa = model.attention() instanceof GroupedQueryAttention;
+        return switch (name) {
+            case "attn-norm" -> gqa ? 0 : 1;
+            case "qkv-proj" -> gqa ? 2 : 6;
+            case "flash-attn" -> gqa && qkNorm() ? 2 : 0;
+            case "out-proj", "moe-norm", "router", "fc2", "shared-fc1", "shared-fc2" -> 1;
+            case "fc1" -> 2;
+            case "expert-fc1", "expert-fc2" -> localExperts;
+            default -> 0;
+        };
+    }
+
+    private boolean qkNorm() {
+        return model.attention() instanceof GroupedQueryAttention g && g.qkNorm();
     }
 
     /** Whether the CPU waits for the GPU before launching forward op {@code name}. */

@@ -145,13 +145,14 @@ public final class TrainingStepWorkload {
     /**
      * A step of work on the compute stream: a kernel or a blocking collective, with the host time to launch
      * it, whether the host waits for the GPU before launching it, and how many kernels it is (each costs the
-     * GPU {@link FrameworkHost#GPU_GAP_NS} between kernels; 0 when the framework is not modelled).
+     * GPU {@link FrameworkHost#GPU_GAP_NS} between kernels; 0 when the framework is not modelled). Of the host
+     * time, {@code hookNs} is the DDP forward pre-hooks' share, which the op's backward does not repeat.
      */
     private record Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync,
-                      long dgradNs, long wgradNs, int kernels) {
+                      long dgradNs, long wgradNs, int kernels, long hookNs) {
         Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync,
            long dgradNs, long wgradNs) {
-            this(name, category, ns, flops, comm, hostNs, sync, dgradNs, wgradNs, 0);
+            this(name, category, ns, flops, comm, hostNs, sync, dgradNs, wgradNs, 0, 0);
         }
 
         Op(String name, Category category, long ns, double flops, boolean comm, long hostNs, boolean sync) {
@@ -159,7 +160,7 @@ public final class TrainingStepWorkload {
         }
 
         Op withKernels(int count) {
-            return new Op(name, category, ns, flops, comm, hostNs, sync, dgradNs, wgradNs, count);
+            return new Op(name, category, ns, flops, comm, hostNs, sync, dgradNs, wgradNs, count, hookNs);
         }
 
         /** GPU time on its stream: the work plus the gaps between its kernels. */
@@ -167,16 +168,27 @@ public final class TrainingStepWorkload {
             return ns + kernels * FrameworkHost.GPU_GAP_NS;
         }
 
+        /** Host time to launch the op's own kernels, without the DDP pre-hooks. */
+        long launchNs() {
+            return hostNs - hookNs;
+        }
+
         Op(String name, Category category, long ns, double flops, boolean comm) {
             this(name, category, ns, flops, comm, 0, false);
         }
 
         Op withHost(long launchNs, boolean waits) {
-            return new Op(name, category, ns, flops, comm, launchNs, waits, dgradNs, wgradNs, kernels);
+            return new Op(name, category, ns, flops, comm, launchNs, waits, dgradNs, wgradNs, kernels, 0);
+        }
+
+        /** The host time with {@code preHookNs} of DDP forward pre-hooks on top of the launches. */
+        Op withHost(long launchNs, long preHookNs, boolean waits) {
+            return new Op(name, category, ns, flops, comm, launchNs + preHookNs, waits, dgradNs, wgradNs, kernels,
+                    preHookNs);
         }
 
         Op withName(String newName) {
-            return new Op(newName, category, ns, flops, comm, hostNs, sync, dgradNs, wgradNs, kernels);
+            return new Op(newName, category, ns, flops, comm, hostNs, sync, dgradNs, wgradNs, kernels, hookNs);
         }
     }
 
@@ -273,14 +285,24 @@ public final class TrainingStepWorkload {
             this.loads = new ExpertLoads(sc, spTokens);
             this.host = new FrameworkHost(model, model.isMoe() ? model.moe().experts() / p.ep() : 0, hostOverhead,
                     Math.round(sc.strategy().knobs().hostLaunchUs() * 1e3), sc.strategy().knobs().crossEntropyFusion(),
-                    sc.moe().dispatcher());
+                    sc.moe().dispatcher(), megatronDdp(sc), megatronDdp(sc) && p.zeroStage() >= 1);
+        }
+
+        /**
+         * Whether the data-parallel wrapper is Megatron-Core's {@code DistributedDataParallel}, whose per-module and
+         * per-parameter hooks {@link FrameworkHost} prices: not with FSDP / ZeRO-3 (Megatron-FSDP's hooks differ) and not
+         * in DeepSeek's framework ({@code dualpipe}).
+         */
+        private static boolean megatronDdp(Scenario sc) {
+            ParallelLayout p = sc.parallel();
+            return !p.fsdp() && p.zeroStage() < 3 && !sc.strategy().name().equals("dualpipe");
         }
 
         /** The forward ops with their host launch times and synchronisations. */
         private List<Op> hosted(List<Op> forward) {
             List<Op> out = new ArrayList<>(forward.size());
             for (Op o : forward) {
-                out.add(o.withHost(host.forwardNs(o.name()), host.syncsBefore(o.name()))
+                out.add(o.withHost(host.forwardNs(o.name()), host.preHookNs(o.name()), host.syncsBefore(o.name()))
                         .withKernels(host.forwardKernels(o.name())));
             }
             return out;
@@ -689,16 +711,18 @@ public final class TrainingStepWorkload {
                 if (o.name().equals(EP_PREPROCESS) || o.name().equals(EP_COUNT_ALLGATHER)) {
                     continue;   // token counting has no gradient
                 }
-                long bwdHost = FrameworkHost.backwardNs(o.hostNs());
+                // the backward launches its kernels and runs the per-parameter work of the weights it differentiates
+                long grads = host.gradHookNs(o.name());
+                long bwdHost = FrameworkHost.backwardNs(o.launchNs()) + grads;
                 int bwdKernels = (int) Math.round(o.kernels() * FrameworkHost.BACKWARD_FACTOR);
                 if (o.comm()) {
-                    ops.add(new Op(o.name() + "-bwd", o.category(), o.ns(), 0, true, o.hostNs(), false)
+                    ops.add(new Op(o.name() + "-bwd", o.category(), o.ns(), 0, true, o.launchNs(), false)
                             .withKernels(o.kernels()));
                 } else if (o.category() == Category.GEMM) {
-                    ops.add(new Op(o.name() + "-dgrad", Category.GEMM, o.dgradNs(), o.flops(), false, o.hostNs(), false)
+                    ops.add(new Op(o.name() + "-dgrad", Category.GEMM, o.dgradNs(), o.flops(), false, o.launchNs(), false)
                             .withKernels(o.kernels()));
-                    ops.add(new Op(o.name() + "-wgrad", Category.GEMM, o.wgradNs(), o.flops(), false, o.hostNs(), false)
-                            .withKernels(o.kernels()));
+                    ops.add(new Op(o.name() + "-wgrad", Category.GEMM, o.wgradNs(), o.flops(), false,
+                            o.launchNs() + grads, false).withKernels(o.kernels()));
                 } else if (o.category() == Category.ATTENTION) {
                     ops.add(new Op(o.name() + "-bwd", Category.ATTENTION, cost.attention().backwardNs(attn, sms) / p.cp(),
                             attn.backwardFlops() / p.cp(), false, bwdHost, false).withKernels(bwdKernels));

@@ -172,6 +172,40 @@ class StrategyKnobsTest {
     }
 
     @Test
+    void megatronDdpHooksAreCountedPerModuleCallAndPerParameter() {
+        FrameworkHost ddp = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE, Dispatcher.ALLTOALL,
+                true, true);
+        // the layer, the identity input norm, self-attention and the fused norm + QKV linear (two weights)
+        assertThat(ddp.preHookNs("attn-norm")).isEqualTo(4 * 1_900 + 2 * 410);
+        // the expert MLP and its grouped linear, one weight per local expert
+        assertThat(ddp.preHookNs("expert-fc1")).isEqualTo(2 * 1_900 + 8 * 410);
+        assertThat(ddp.gradHookNs("expert-fc2")).isEqualTo(8 * 5_100);
+        assertThat(ddp.gradHookNs("qkv-proj")).isEqualTo(2 * 5_100);
+        assertThat(ddp.gradHookNs("flash-attn")).isEqualTo(2 * 5_100);            // the two QK norms
+        assertThat(ddp.preHookNs("topk")).isZero();
+        assertThat(ddp.gradHookNs("ep-dispatch")).isZero();
+        // launches are unchanged: the hooks are separate host work
+        assertThat(ddp.forwardNs("expert-fc1")).isEqualTo(50_000 + 8 * 7_000);
+        // DeepSeek-V3's MLA: the input norm is a module of its own; four projections, two with fused norms
+        FrameworkHost mla = new FrameworkHost(ModelCatalog.builtIn().require("deepseek-v3"), 16, true, 50_000,
+                CrossEntropyFusion.NONE, Dispatcher.DEEPEP, true, true);
+        assertThat(mla.preHookNs("qkv-proj")).isEqualTo(4 * 1_900 + 6 * 410);
+        assertThat(mla.gradHookNs("attn-norm")).isEqualTo(5_100);
+        // ZeRO-0: no parameter all-gather to wait for, so no pre-hooks; FSDP or DualPipe: no Megatron DDP hooks
+        FrameworkHost zero0 = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE, Dispatcher.ALLTOALL,
+                true, false);
+        assertThat(zero0.preHookNs("attn-norm")).isZero();
+        assertThat(zero0.gradHookNs("qkv-proj")).isEqualTo(2 * 5_100);
+        FrameworkHost none = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE, Dispatcher.ALLTOALL);
+        assertThat(none.preHookNs("attn-norm")).isZero();
+        assertThat(none.gradHookNs("qkv-proj")).isZero();
+        FrameworkHost off = new FrameworkHost(QWEN30, 8, false, 50_000, CrossEntropyFusion.NONE, Dispatcher.ALLTOALL,
+                true, true);
+        assertThat(off.preHookNs("attn-norm")).isZero();
+        assertThat(off.gradHookNs("qkv-proj")).isZero();
+    }
+
+    @Test
     void fullyShardedExpertsBalanceSkewedLoadsAndCostMaterializationWhenBalanced() {
         TrainingStepResult plain = run(QWEN30, ZIPF, null, Dispatcher.ALLTOALL, StrategySpec.defaults());
         TrainingStepResult hecate = run(QWEN30, ZIPF, null, Dispatcher.ALLTOALL, new StrategySpec("hecate", false));

@@ -542,6 +542,43 @@ class TrainingStepWorkloadTest {
         assertThat(off.simulation().spans()).noneMatch(sp -> sp.name().equals(TrainingStepWorkload.P2P_LAUNCH));
     }
 
+    @Test
+    void megatronsDdpHooksCostHostTimePerModuleCallAndPerParameter() {
+        // Qwen3-30B-A3B, EP8: 16 local experts. Per MoE layer and micro-batch Megatron-Core's TE spec calls 17 modules
+        // owning 7 + 2 x 16 = 39 parameters: forward pre-hooks of 17 x 1.9 us + 39 x 0.41 us, which only the
+        // distributed optimizer with overlapped parameter all-gather installs (ZeRO-1, not 0). pp 4: 12 layers per
+        // stage, 16 micro-batches.
+        long preHooksPerLayer = 17 * FrameworkHost.PRE_HOOK_NS_PER_MODULE + 39 * FrameworkHost.PRE_HOOK_NS_PER_PARAM;
+        assertThat(preHooksPerLayer).isEqualTo(48_290);
+        long layerMicroBatches = 12 * 16;
+        TrainingStepResult zero1 = runHosted(scenario(layout(2, 4, 1, 8), RoutingSpec.balanced(), Recompute.NONE, 64));
+        TrainingStepResult zero0 = runHosted(scenario(new ParallelLayout(2, 4, 1, 1, 8, 1, false, 0),
+                RoutingSpec.balanced(), Recompute.NONE, 64));
+        // EP4: 32 local experts, 16 more weights in each grouped linear. Per layer and micro-batch each extra expert
+        // costs six looped GEMM launches (forward, data and weight gradient of both linears, 7 us each), two
+        // parameters' pre-hooks and two parameters' backward work (5.1 us each).
+        TrainingStepResult ep4 = runHosted(scenario(layout(2, 4, 1, 4), RoutingSpec.balanced(), Recompute.NONE, 64));
+        long perExtraExpert = 6 * FrameworkHost.NS_PER_CPP_LAUNCH + 2 * FrameworkHost.PRE_HOOK_NS_PER_PARAM
+                + 2 * FrameworkHost.GRAD_HOOK_NS_PER_PARAM;
+        for (int stage : new int[]{1, 2}) {
+            assertThat(hostBusyNs(zero1, stage) - hostBusyNs(zero0, stage)).as("stage " + stage)
+                    .isEqualTo(layerMicroBatches * preHooksPerLayer);
+            assertThat(hostBusyNs(ep4, stage) - hostBusyNs(zero1, stage)).as("stage " + stage)
+                    .isEqualTo(layerMicroBatches * 16 * perExtraExpert);
+        }
+    }
+
+    private static TrainingStepResult runHosted(Scenario s) {
+        return TrainingStepWorkload.run(s, new FakeCostModel(), 989.4, 80e9, SimulationListener.NONE, true);
+    }
+
+    /** Host-thread busy time of a stage: every launch, sync and point-to-point launch task. */
+    private static long hostBusyNs(TrainingStepResult r, int gpu) {
+        return r.simulation().spans().stream().filter(sp -> sp.gpu() == gpu && (sp.name().equals("launch")
+                || sp.name().equals("sync+launch") || sp.name().equals(TrainingStepWorkload.P2P_LAUNCH)))
+                .mapToLong(Span::durationNs).sum();
+    }
+
     private static Scenario withCrossEntropy(Scenario s, CrossEntropyFusion f) {
         return s.withStrategy(new StrategySpec("megatron", false, MemoryModelTest.knobs(f)));
     }
