@@ -6,7 +6,10 @@ probe machine, so the layer is Megatron-Core's *local* implementation (torch Lin
 attention, SequentialMLP: one MLP module per local expert). For each configuration it measures, after
 warm-up: wall time per forward+backward with tiny inputs (the GPU idles, so this is the host time), the
 number of cudaLaunchKernel calls per step (torch.profiler), and at a realistic size the GPU time.
-Usage: OUT=dir MCORE_SRC=dir python3 megatron_host.py
+With MCORE_SPEC=te the layer is built from Megatron-Core's Transformer Engine spec instead (TE modules, grouped
+GEMM over TE's GroupedLinear), as the ModelZoo runs were; that needs Transformer Engine installed (the runs used
+release_v2.2) and has not been run yet: no machine available to moe-sim had Transformer Engine.
+Usage: OUT=dir MCORE_SRC=dir [MCORE_SPEC=local|te] python3 megatron_host.py
 """
 import csv, json, os, sys, time, traceback
 
@@ -36,6 +39,11 @@ from megatron.core.tensor_parallel.random import model_parallel_cuda_manual_seed
 model_parallel_cuda_manual_seed(1234)
 from megatron.core.transformer.transformer_config import TransformerConfig
 from megatron.core.models.gpt.gpt_layer_specs import get_gpt_layer_local_spec
+SPEC = os.environ.get("MCORE_SPEC", "local")
+if SPEC not in ("local", "te"):
+    sys.exit("MCORE_SPEC must be local or te, got " + SPEC)
+if SPEC == "te":
+    from megatron.core.models.gpt.gpt_layer_specs import get_gpt_layer_with_transformer_engine_spec
 from megatron.core.transformer.spec_utils import build_module
 log("megatron-core imported")
 
@@ -50,9 +58,13 @@ def make_layer(experts, topk, heads, groups, dispatcher):
         pipeline_dtype=torch.bfloat16,
         num_moe_experts=experts, moe_router_topk=topk, moe_ffn_hidden_size=1536,
         moe_router_load_balancing_type="aux_loss", moe_aux_loss_coeff=1e-3, moe_router_dtype="fp32",
-        moe_router_force_load_balancing=True, moe_token_dispatcher_type=dispatcher, moe_grouped_gemm=False)
-    spec = get_gpt_layer_local_spec(num_experts=experts, moe_grouped_gemm=False, qk_layernorm=True,
-                                    normalization="RMSNorm")
+        moe_router_force_load_balancing=True, moe_token_dispatcher_type=dispatcher, moe_grouped_gemm=SPEC == "te")
+    if SPEC == "te":
+        spec = get_gpt_layer_with_transformer_engine_spec(num_experts=experts, moe_grouped_gemm=True,
+                                                          qk_layernorm=True)
+    else:
+        spec = get_gpt_layer_local_spec(num_experts=experts, moe_grouped_gemm=False, qk_layernorm=True,
+                                        normalization="RMSNorm")
     return build_module(spec, config=cfg, layer_number=1).cuda()
 
 
@@ -147,5 +159,5 @@ for part, experts, topk, heads, groups, dispatcher in configs:
     except Exception:
         log("failed", part, experts, dispatcher, traceback.format_exc()[-1500:])
 with open(os.path.join(OUT, "megatron_env.json"), "w") as f:
-    json.dump({"torch": torch.__version__, "elapsed_s": time.time() - T0}, f)
+    json.dump({"torch": torch.__version__, "spec": SPEC, "elapsed_s": time.time() - T0}, f)
 log("done")
