@@ -7,6 +7,7 @@ import io.moesim.scenario.Scenario;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -22,9 +23,12 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "scenario JSON file")
     Path file;
 
+    @Mixin
+    OverrideOptions overrideOptions = new OverrideOptions();
+
     @Override
     public Integer call() throws InputException {
-        Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(file);
+        Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(file, overrideOptions.overrides());
         ScenarioSummary.print(s, spec.commandLine().getOut());
         spec.commandLine().getOut().println("valid      yes");
         return ExitCodes.OK;

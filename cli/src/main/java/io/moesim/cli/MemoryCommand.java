@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,12 +35,15 @@ final class MemoryCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "scenario JSON file (workload training-step)")
     Path file;
 
+    @Mixin
+    OverrideOptions overrideOptions = new OverrideOptions();
+
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
     @Override
     public Integer call() throws InputException, ProfileException {
-        Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(file);
+        Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(file, overrideOptions.overrides());
         if (s.workload() != Workload.TRAINING_STEP) {
             throw new BadArgumentException(file + ": workload: memory needs a training-step scenario, got " + s.workload().id());
         }

@@ -22,6 +22,7 @@ import java.util.BitSet;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,6 +43,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "scenario JSON file")
     Path file;
 
+    @Mixin
+    OverrideOptions overrideOptions = new OverrideOptions();
+
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
@@ -53,7 +57,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException, ProfileException, IOException {
-        Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(file);
+        Scenario s = new ScenarioReader(ModelCatalog.builtIn()).read(file, overrideOptions.overrides());
         SimulationResult sim;
         switch (s.workload()) {
             case TRAINING_STEP -> {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,6 +43,11 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--cases", paramLabel = "FILE", defaultValue = "validation/published-runs.csv",
             description = "cases CSV (default: ${DEFAULT-VALUE})")
     Path cases;
+
+    @Mixin
+    OverrideOptions overrideOptions = new OverrideOptions();
+
+    private List<io.moesim.io.ScenarioOverride> overrides = List.of();
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -62,6 +68,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InputException, ProfileException {
+        overrides = overrideOptions.overrides();
         List<CSVRecord> records = readCases();
         Map<String, Map<String, Double>> results = new HashMap<>();
         List<Row> rows = new ArrayList<>();
@@ -72,7 +79,8 @@ final class ValidateCommand implements Callable<Integer> {
         for (CSVRecord r : records) {
             String id = r.get("case");
             if (!scenariosById.containsKey(id)) {
-                scenariosById.put(id, new ScenarioReader(ModelCatalog.builtIn()).read(PublishedRuns.scenarioOf(cases, id)));
+                scenariosById.put(id, new ScenarioReader(ModelCatalog.builtIn()).read(PublishedRuns.scenarioOf(cases, id),
+                        overrides));
             }
         }
         if (threads < 1) {
@@ -227,6 +235,10 @@ final class ValidateCommand implements Callable<Integer> {
             if (compared > 0) {
                 sum.put("medianAbsRelativeError", round(median)).put("maxAbsRelativeError", round(worst));
             }
+            if (!overrides.isEmpty()) {
+                ArrayNode set = sum.putArray("overrides");
+                overrides.forEach(ov -> set.add(ov.spec()));
+            }
             ArrayNode order = sum.putArray("layoutOrder");
             for (LayoutOrder l : orders) {
                 order.addObject().put("model", l.model()).put("cluster", l.cluster()).put("layouts", l.layouts())
@@ -245,6 +257,11 @@ final class ValidateCommand implements Callable<Integer> {
         out.println();
         out.println(String.format(Locale.ROOT, "%d of %d figures compared; median |error| %.1f%%, worst %.1f%%",
                 compared, rows.size(), median * 100, worst * 100));
+        if (!overrides.isEmpty()) {
+            out.println("every scenario read with --set " + String.join(", --set ",
+                    overrides.stream().map(io.moesim.io.ScenarioOverride::spec).toList())
+                    + " (a what-if: the errors above are not the calibrated model's)");
+        }
         for (LayoutOrder l : orders) {
             out.println(String.format(Locale.ROOT, "layout order of %s on %s: Spearman rho %.2f over %d step times",
                     l.model(), l.cluster(), l.spearman(), l.layouts()));

@@ -79,6 +79,36 @@ public final class ScenarioReader {
     }
 
     /**
+     * Reads a scenario file with command-line overrides ({@code --set PATH=VALUE}) applied to its JSON first. Messages
+     * name the file and say that overrides were applied, so a bad override value reads as
+     * {@code FILE (with --set ...): strategy.hostLaunchUs: ...}.
+     *
+     * @throws InputException listing every problem, or one naming an override whose path runs through a non-object
+     */
+    public Scenario read(Path file, java.util.List<ScenarioOverride> overrides) throws InputException {
+        if (overrides.isEmpty()) {
+            return read(file);
+        }
+        JsonNode root = Json.readTree(file, file.toString());
+        String display = file + " (with --set " + String.join(", --set ",
+                overrides.stream().map(ScenarioOverride::spec).toList()) + ")";
+        if (!root.isObject()) {
+            throw new InputException(new Problem(display, "", "expected a JSON object at the top level, got "
+                    + Fields.describe(root)));
+        }
+        for (ScenarioOverride o : overrides) {
+            try {
+                o.applyTo((ObjectNode) root);
+            } catch (IllegalArgumentException e) {
+                throw new InputException(new Problem(display, String.join(".", o.path()), e.getMessage()));
+            }
+        }
+        String fileName = file.getFileName() == null ? "scenario" : file.getFileName().toString();
+        String defaultName = fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName;
+        return read(root, display, file.toAbsolutePath().getParent(), defaultName);
+    }
+
+    /**
      * Validates an already-parsed scenario.
      *
      * @param display     how to name the source in messages
