@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,6 +33,9 @@ final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "scenario JSON file")
     Path file;
 
+    @Mixin
+    OverrideOptions overrideOptions = new OverrideOptions();
+
     @Option(names = "--format", required = true, paramLabel = "F", description = "megatron | deepspeed | scenario")
     String format;
 
@@ -42,7 +46,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws InputException {
         ModelCatalog catalog = ModelCatalog.builtIn();
         String f = checkFormat("--format", format);
-        Scenario s = new ScenarioReader(catalog).read(file);
+        Scenario s = new ScenarioReader(catalog).read(file, overrideOptions.overrides());
         requireTraining(s, f, file);
         spec.commandLine().getOut().print(render(s, f, catalog, file));
         return ExitCodes.OK;

@@ -38,6 +38,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,6 +62,9 @@ final class SearchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "training-step scenario JSON file")
     Path file;
+
+    @Mixin
+    OverrideOptions overrideOptions = new OverrideOptions();
 
     @Option(names = "--budget", paramLabel = "N",
             description = "distinct layouts the genetic algorithm may evaluate (default: 10%% of the valid layouts, at least 100)")
@@ -117,7 +121,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         String exportFormat = export == null ? null : ExportCommand.checkFormat("--export", export);
         ModelCatalog catalog = ModelCatalog.builtIn();
-        Scenario base = new ScenarioReader(catalog).read(file);
+        Scenario base = new ScenarioReader(catalog).read(file, overrideOptions.overrides());
         if (base.workload() != Workload.TRAINING_STEP) {
             throw new BadArgumentException(file + ": workload: search needs a training-step scenario, got '"
                     + base.workload().id() + "'");

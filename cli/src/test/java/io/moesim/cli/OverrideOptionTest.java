@@ -58,6 +58,16 @@ class OverrideOptionTest {
     }
 
     @Test
+    void exportAndSearchReadTheOverriddenScenarioToo() {
+        CliRun export = CliRun.of("export", SONIC.toString(), "--format", "scenario", "--set", "strategy.hostLaunchUs=90");
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.out()).contains("\"hostLaunchUs\": 90.0");
+        CliRun search = CliRun.of("search", SONIC.toString(), "--set", "parallel.tp=nope");
+        assertThat(search.exitCode()).isEqualTo(2);
+        assertThat(search.err()).contains("(with --set parallel.tp=nope): parallel.tp:");
+    }
+
+    @Test
     void badOverridesExitTwoNamingTheOptionOrTheField() {
         CliRun syntax = CliRun.of("simulate", SONIC.toString(), "--set", "strategy.hostLaunchUs");
         assertThat(syntax.exitCode()).isEqualTo(2);
