@@ -62,8 +62,8 @@ import io.moesim.scenario.Dispatcher;
  * Megatron-MoE-ModelZoo recipes ({@code --moe-router-fusion}, {@code --moe-permute-fusion}, Transformer
  * Engine layers, sequence parallelism): one kernel per norm, GEMM, collective and fused elementwise op;
  * attention is FlashAttention plus the two RoPE kernels (and the two QK-norms when the model has them);
- * the router is its GEMM and fp32 cast, fused top-k, and about ten small kernels of the auxiliary loss,
- * token counting and load balancing; the DeepEP dispatch is layout, notify and the exchange. Megatron's
+ * the router's counts are {@link RouterKernels}' (Megatron-LM 1e057005's unfused router, or a generic assumption for
+ * DeepSeek's framework); the DeepEP dispatch is layout, notify and the exchange. Megatron's
  * all-to-all dispatcher ({@code MoEAlltoAllTokenDispatcher} at Megatron-LM 1e057005) first counts the tokens per
  * expert and their split sizes (eight small kernels), copies five of those tensors to the host and all-gathers
  * the counts over the EP group, forward only; its dispatch is two all-to-alls (tokens, and the routing
@@ -96,6 +96,12 @@ final class FrameworkHost {
     static final long PRE_HOOK_NS_PER_PARAM = 410;
     /** Per parameter in the backward: Transformer Engine's dummy gradient, autograd's accumulation and DDP's hook, ns. */
     static final long GRAD_HOOK_NS_PER_PARAM = 5_100;
+    /**
+     * An eager {@code add_} launched from Python, ns: what DDP's hook adds for a parameter whose gradient was not
+     * accumulated into {@code main_grad} by its GEMM (norm weights, the router): {@code main_grad.add_(grad)}. Measured
+     * on the probe machine, tools/hopper-probe results-2026-11-30-h200/run1/host.csv: 10.02 µs median.
+     */
+    static final long EAGER_ADD_NS = 10_000;
 
     private final ModelSpec model;
     private final int localExperts;
@@ -105,6 +111,7 @@ final class FrameworkHost {
     private final Dispatcher dispatcher;
     private final boolean gradHooks;
     private final boolean preHooks;
+    private final RouterKernels router;
 
     /**
      * @param localExperts experts on each EP rank (0 for a dense model)
@@ -115,9 +122,10 @@ final class FrameworkHost {
      * @param gradHooks    whether Megatron-Core's DDP gradient hooks run (its DDP: not FSDP, not DualPipe's framework)
      * @param preHooks     whether its forward pre-hooks run too (the distributed optimizer with overlapped
      *                     parameter all-gather)
+     * @param router       the router's kernel counts
      */
     FrameworkHost(ModelSpec model, int localExperts, boolean enabled, long nsPerLaunch, CrossEntropyFusion crossEntropy,
-                  Dispatcher dispatcher, boolean gradHooks, boolean preHooks) {
+                  Dispatcher dispatcher, boolean gradHooks, boolean preHooks, RouterKernels router) {
         if (nsPerLaunch <= 0) {
             throw new IllegalArgumentException("host time per launch must be positive, got " + nsPerLaunch + " ns");
         }
@@ -129,6 +137,14 @@ final class FrameworkHost {
         this.dispatcher = dispatcher;
         this.gradHooks = enabled && gradHooks;
         this.preHooks = this.gradHooks && preHooks;
+        this.router = router;
+    }
+
+    /** A framework with the generic router counts (see {@link RouterKernels#generic}). */
+    FrameworkHost(ModelSpec model, int localExperts, boolean enabled, long nsPerLaunch, CrossEntropyFusion crossEntropy,
+                  Dispatcher dispatcher, boolean gradHooks, boolean preHooks) {
+        this(model, localExperts, enabled, nsPerLaunch, crossEntropy, dispatcher, gradHooks, preHooks,
+                RouterKernels.generic());
     }
 
     /** A framework without Megatron-Core's DDP hooks (see {@link #FrameworkHost(ModelSpec, int, boolean, long,
@@ -170,10 +186,11 @@ final class FrameworkHost {
                  "shadow-broadcast" -> 1;
             case "qkv-proj" -> model.attention() instanceof GroupedQueryAttention ? 1 : 6;
             case "flash-attn" -> model.attention() instanceof GroupedQueryAttention gqa && gqa.qkNorm() ? 5 : 3;
-            case "router", "mtp-proj" -> 2;
+            case "router" -> router.gating();
+            case "mtp-proj" -> 2;
             case "loss" -> CrossEntropyLoss.forwardKernels(crossEntropy) - CrossEntropyLoss.CHECK_KERNELS;
             case "loss-check" -> CrossEntropyLoss.CHECK_KERNELS;
-            case "topk" -> 12;
+            case "topk" -> router.topk();
             case "permute" -> 3;
             // all-to-all: the tokens' and the probabilities' all-to-alls and the fused sort by local expert;
             // DeepEP: layout, notify and the exchange
@@ -216,6 +233,37 @@ final class FrameworkHost {
     }
 
     /**
+     * CPU time to launch the backward of non-GEMM forward op {@code name}, whose forward launches took
+     * {@code forwardNs}: counted for the router's top-k ({@link RouterKernels}), else {@link #backwardNs}.
+     */
+    long backwardLaunchNs(String name, long forwardNs) {
+        return enabled && name.equals("topk") ? router.topkBackward() * nsPerLaunch : backwardNs(forwardNs);
+    }
+
+    /** Kernels of the backward of non-GEMM forward op {@code name} with {@code forwardKernels} forward kernels. */
+    int backwardKernels(String name, int forwardKernels) {
+        return enabled && name.equals("topk") ? router.topkBackward() : (int) Math.round(forwardKernels * BACKWARD_FACTOR);
+    }
+
+    /** CPU time to launch the data-gradient GEMM of GEMM op {@code name} (the forward's, except the router's). */
+    long dgradLaunchNs(String name, long forwardNs) {
+        return enabled && name.equals("router") ? router.gatingDgrad() * nsPerLaunch : forwardNs;
+    }
+
+    /** CPU time to launch the weight-gradient GEMM of GEMM op {@code name} (the forward's, except the router's). */
+    long wgradLaunchNs(String name, long forwardNs) {
+        return enabled && name.equals("router") ? router.gatingWgrad() * nsPerLaunch : forwardNs;
+    }
+
+    /** Kernels of the data- or weight-gradient part of GEMM op {@code name} with {@code forwardKernels}. */
+    int gradientKernels(String name, int forwardKernels, boolean weight) {
+        if (!enabled || !name.equals("router")) {
+            return forwardKernels;
+        }
+        return weight ? router.gatingWgrad() : router.gatingDgrad();
+    }
+
+    /**
      * CPU time of the DDP forward pre-hooks that fire as forward op {@code name} starts: the modules called there and
      * the parameters they own (0 without DDP hooks). They fire again when the op is recomputed.
      */
@@ -232,7 +280,7 @@ final class FrameworkHost {
      * gradients the backward of forward op {@code name} computes (0 without DDP hooks).
      */
     long gradHookNs(String name) {
-        return gradHooks ? gradParams(name) * GRAD_HOOK_NS_PER_PARAM : 0;
+        return gradHooks ? gradParams(name) * GRAD_HOOK_NS_PER_PARAM + unfusedParams(name) * EAGER_ADD_NS : 0;
     }
 
     /** Modules called and parameters owned at the start of forward op {@code name}, Megatron-Core's TE layer spec. */
@@ -274,6 +322,22 @@ final class FrameworkHost {
             case "out-proj", "moe-norm", "router", "fc2", "shared-fc1", "shared-fc2" -> 1;
             case "fc1" -> 2;
             case "expert-fc1", "expert-fc2" -> localExperts;
+            default -> 0;
+        };
+    }
+
+    /**
+     * Of {@link #gradParams}, those whose gradient DDP's hook adds into {@code main_grad} with an eager {@code add_}:
+     * Transformer Engine accumulates only linear weights in their GEMMs, so norm weights (also those fused into a
+     * linear) and the router's weight are added by the hook.
+     */
+    private int unfusedParams(String name) {
+        boolean gqa = model.attention() instanceof GroupedQueryAttention;
+        return switch (name) {
+            case "attn-norm" -> gqa ? 0 : 1;
+            case "qkv-proj" -> gqa ? 1 : 2;
+            case "flash-attn" -> qkNorm() ? 2 : 0;
+            case "moe-norm", "router", "fc1" -> 1;
             default -> 0;
         };
     }

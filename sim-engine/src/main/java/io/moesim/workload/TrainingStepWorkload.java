@@ -285,7 +285,9 @@ public final class TrainingStepWorkload {
             this.loads = new ExpertLoads(sc, spTokens);
             this.host = new FrameworkHost(model, model.isMoe() ? model.moe().experts() / p.ep() : 0, hostOverhead,
                     Math.round(sc.strategy().knobs().hostLaunchUs() * 1e3), sc.strategy().knobs().crossEntropyFusion(),
-                    sc.moe().dispatcher(), megatronDdp(sc), megatronDdp(sc) && p.zeroStage() >= 1);
+                    sc.moe().dispatcher(), megatronDdp(sc), megatronDdp(sc) && p.zeroStage() >= 1,
+                    sc.strategy().name().equals("dualpipe") ? RouterKernels.generic()
+                            : RouterKernels.megatron(sc.moe().routing().kind() == RoutingKind.BALANCED, p.tp() * p.cp()));
         }
 
         /**
@@ -713,16 +715,18 @@ public final class TrainingStepWorkload {
                 }
                 // the backward launches its kernels and runs the per-parameter work of the weights it differentiates
                 long grads = host.gradHookNs(o.name());
-                long bwdHost = FrameworkHost.backwardNs(o.launchNs()) + grads;
-                int bwdKernels = (int) Math.round(o.kernels() * FrameworkHost.BACKWARD_FACTOR);
+                long bwdHost = host.backwardLaunchNs(o.name(), o.launchNs()) + grads;
+                int bwdKernels = host.backwardKernels(o.name(), o.kernels());
                 if (o.comm()) {
                     ops.add(new Op(o.name() + "-bwd", o.category(), o.ns(), 0, true, o.launchNs(), false)
                             .withKernels(o.kernels()));
                 } else if (o.category() == Category.GEMM) {
-                    ops.add(new Op(o.name() + "-dgrad", Category.GEMM, o.dgradNs(), o.flops(), false, o.launchNs(), false)
-                            .withKernels(o.kernels()));
+                    ops.add(new Op(o.name() + "-dgrad", Category.GEMM, o.dgradNs(), o.flops(), false,
+                            host.dgradLaunchNs(o.name(), o.launchNs()), false)
+                            .withKernels(host.gradientKernels(o.name(), o.kernels(), false)));
                     ops.add(new Op(o.name() + "-wgrad", Category.GEMM, o.wgradNs(), o.flops(), false,
-                            o.launchNs() + grads, false).withKernels(o.kernels()));
+                            host.wgradLaunchNs(o.name(), o.launchNs()) + grads, false)
+                            .withKernels(host.gradientKernels(o.name(), o.kernels(), true)));
                 } else if (o.category() == Category.ATTENTION) {
                     ops.add(new Op(o.name() + "-bwd", Category.ATTENTION, cost.attention().backwardNs(attn, sms) / p.cp(),
                             attn.backwardFlops() / p.cp(), false, bwdHost, false).withKernels(bwdKernels));

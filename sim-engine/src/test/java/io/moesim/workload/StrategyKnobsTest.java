@@ -180,8 +180,9 @@ class StrategyKnobsTest {
         // the expert MLP and its grouped linear, one weight per local expert
         assertThat(ddp.preHookNs("expert-fc1")).isEqualTo(2 * 1_900 + 8 * 410);
         assertThat(ddp.gradHookNs("expert-fc2")).isEqualTo(8 * 5_100);
-        assertThat(ddp.gradHookNs("qkv-proj")).isEqualTo(2 * 5_100);
-        assertThat(ddp.gradHookNs("flash-attn")).isEqualTo(2 * 5_100);            // the two QK norms
+        // the QKV weight (accumulated by its GEMM) and the fused norm's weight, which the hook adds with an eager add_
+        assertThat(ddp.gradHookNs("qkv-proj")).isEqualTo(2 * 5_100 + 10_000);
+        assertThat(ddp.gradHookNs("flash-attn")).isEqualTo(2 * 5_100 + 2 * 10_000);   // the two QK norms
         assertThat(ddp.preHookNs("topk")).isZero();
         assertThat(ddp.gradHookNs("ep-dispatch")).isZero();
         // launches are unchanged: the hooks are separate host work
@@ -190,12 +191,12 @@ class StrategyKnobsTest {
         FrameworkHost mla = new FrameworkHost(ModelCatalog.builtIn().require("deepseek-v3"), 16, true, 50_000,
                 CrossEntropyFusion.NONE, Dispatcher.DEEPEP, true, true);
         assertThat(mla.preHookNs("qkv-proj")).isEqualTo(4 * 1_900 + 6 * 410);
-        assertThat(mla.gradHookNs("attn-norm")).isEqualTo(5_100);
+        assertThat(mla.gradHookNs("attn-norm")).isEqualTo(5_100 + 10_000);
         // ZeRO-0: no parameter all-gather to wait for, so no pre-hooks; FSDP or DualPipe: no Megatron DDP hooks
         FrameworkHost zero0 = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE, Dispatcher.ALLTOALL,
                 true, false);
         assertThat(zero0.preHookNs("attn-norm")).isZero();
-        assertThat(zero0.gradHookNs("qkv-proj")).isEqualTo(2 * 5_100);
+        assertThat(zero0.gradHookNs("qkv-proj")).isEqualTo(2 * 5_100 + 10_000);
         FrameworkHost none = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE, Dispatcher.ALLTOALL);
         assertThat(none.preHookNs("attn-norm")).isZero();
         assertThat(none.gradHookNs("qkv-proj")).isZero();
@@ -203,6 +204,32 @@ class StrategyKnobsTest {
                 true, true);
         assertThat(off.preHookNs("attn-norm")).isZero();
         assertThat(off.gradHookNs("qkv-proj")).isZero();
+    }
+
+    @Test
+    void megatronsRouterIsCountedFromItsCode() {
+        // Megatron-LM 1e057005, aux-loss balancing, forced balance, TP2: gating 3 (two FP32 casts, the GEMM); top-k
+        // 12 + auxiliary loss 8 + its all-reduce 1 + RandomSTE 2; backward 2 + 2 for the gating GEMM, 11 for the rest
+        RouterKernels forced = RouterKernels.megatron(true, 2);
+        assertThat(forced).isEqualTo(new RouterKernels(3, 23, 2, 2, 11));
+        assertThat(RouterKernels.megatron(false, 1)).isEqualTo(new RouterKernels(3, 20, 2, 2, 11));
+        FrameworkHost host = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE, Dispatcher.ALLTOALL,
+                true, true, forced);
+        assertThat(host.forwardNs("router")).isEqualTo(3 * 50_000);
+        assertThat(host.forwardNs("topk")).isEqualTo(23 * 50_000);
+        assertThat(host.backwardLaunchNs("topk", 23 * 50_000)).isEqualTo(11 * 50_000);
+        assertThat(host.backwardKernels("topk", 23)).isEqualTo(11);
+        assertThat(host.dgradLaunchNs("router", 3 * 50_000)).isEqualTo(2 * 50_000);
+        assertThat(host.gradientKernels("router", 3, true)).isEqualTo(2);
+        // every other op keeps the rule: backward 1.5x a non-GEMM op's launches, a GEMM's gradients its forward's
+        assertThat(host.backwardLaunchNs("moe-norm", 50_000)).isEqualTo(75_000);
+        assertThat(host.backwardKernels("moe-norm", 2)).isEqualTo(3);
+        assertThat(host.wgradLaunchNs("out-proj", 50_000)).isEqualTo(50_000);
+        // the earlier generic assumption, kept for DeepSeek's framework
+        FrameworkHost generic = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE, Dispatcher.ALLTOALL);
+        assertThat(generic.forwardNs("topk")).isEqualTo(12 * 50_000);
+        assertThat(generic.backwardLaunchNs("topk", 12 * 50_000)).isEqualTo(18 * 50_000);
+        assertThatThrownBy(() -> new RouterKernels(3, -1, 2, 2, 11)).hasMessageContaining("negative");
     }
 
     @Test
