@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
  * Mixtral-8x22B on 128 H100, two routings).
  *
  * <p>This is a regression guard, not all of the issue's bar. The issue asks for a median error ≤ 12%, no
- * case worse than 20%, and the published layout order. Today the median is 5.9% (inside the bar), the worst
- * −27.9% (TP4 without recompute) and the layout order ρ 0.82 (see docs/training-step.md): every Qwen3 layout
- * but FSDP is predicted fast. The test fails if accuracy gets worse than today's.
+ * case worse than 20%, and the published layout order. Today the median is 6.4% (inside the bar), the worst
+ * −24.7% (TP4 without recompute) and the layout order ρ 0.97, inside its bar only because moe-sim puts FSDP 6 ms
+ * ahead of DeepEP (see docs/training-step.md): every Qwen3 layout but FSDP is predicted fast. The test fails if
+ * accuracy gets worse than today's.
  */
 class TrainingValidationTest {
     private static final Path VALIDATION = Path.of("..", "validation");
@@ -40,14 +41,14 @@ class TrainingValidationTest {
         }
         assertThat(errors).hasSize(9);
         errors.sort(Double::compare);
-        assertThat(errors.get(4)).as("median relative error (today 5.9%; the issue bar 12%)").isLessThanOrEqualTo(0.08);
-        assertThat(errors.get(8)).as("worst relative error (today 27.9%)").isLessThanOrEqualTo(0.30);
+        assertThat(errors.get(4)).as("median relative error (today 6.4%; the issue bar 12%)").isLessThanOrEqualTo(0.08);
+        assertThat(errors.get(8)).as("worst relative error (today 24.7%; the issue bar 20%)").isLessThanOrEqualTo(0.27);
     }
 
     /**
      * The four forced-balance long-context runs of the same ModelZoo page (extra cases: TP4 PP8 VPP4 EP8, 16k to
-     * 128k tokens, {@code --recompute-modules layernorm moe}). Today: −0.1%, −0.2%, +1.2%, +5.2%. The same layout at
-     * 4k tokens is the worst main case (−27.9%), which points at per-kernel costs, not at the FLOP or
+     * 128k tokens, {@code --recompute-modules layernorm moe}). Today: +4.3%, +3.4%, +3.8%, +6.9%. The same layout at
+     * 4k tokens is the worst main case (−24.7%), which points at per-kernel costs, not at the FLOP or
      * communication models (docs/training-step.md).
      */
     @Test
