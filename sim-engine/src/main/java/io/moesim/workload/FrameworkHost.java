@@ -59,8 +59,8 @@ import io.moesim.scenario.Dispatcher;
  *
  * <h2>Kernel counts per op (assumptions from Megatron-Core with Transformer Engine)</h2>
  * The launches per op of {@link TrainingStepWorkload} follow Megatron-Core's code path with the flags of the
- * Megatron-MoE-ModelZoo recipes ({@code --moe-router-fusion}, {@code --moe-permute-fusion}, Transformer
- * Engine layers, sequence parallelism): one kernel per norm, GEMM, collective and fused elementwise op;
+ * Megatron-MoE-ModelZoo recipes of the validation runs ({@code --moe-permute-fusion}, Transformer Engine layers,
+ * sequence parallelism; no router fusion, which Megatron gained later): one kernel per norm, GEMM, collective and fused elementwise op;
  * attention is FlashAttention plus the two RoPE kernels (and the two QK-norms when the model has them);
  * the router's counts are {@link RouterKernels}' (Megatron-LM 1e057005's unfused router, or a generic assumption for
  * DeepSeek's framework); the DeepEP dispatch is layout, notify and the exchange. Megatron's
