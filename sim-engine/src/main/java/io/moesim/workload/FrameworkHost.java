@@ -102,6 +102,16 @@ final class FrameworkHost {
      * on the probe machine, tools/hopper-probe results-2026-11-30-h200/run1/host.csv: 10.02 µs median.
      */
     static final long EAGER_ADD_NS = 10_000;
+    /**
+     * Kernels of Megatron-Core's {@code _DeepepManager._indices_to_multihot} (1e057005; its fused replacement is
+     * behind {@code ENABLE_EXPERIMENTAL}): 12 ATen operations when run on the CPU under a dispatch-mode logger
+     * ({@code tools/host-probe/count_deepep_ops.py}), 18 CUDA kernels: the two boolean-mask selections each run
+     * {@code nonzero} (two kernels) before their gather, and {@code repeat_interleave} first sums its repeats (two
+     * kernels). Each of those three waits for the GPU to learn its output size.
+     */
+    static final int MULTIHOT_KERNELS = 18;
+    /** Its backward: the probabilities' gather, a zero fill, and a boolean-mask {@code index_put} (nonzero first). */
+    static final int MULTIHOT_BACKWARD_KERNELS = 5;
 
     private final ModelSpec model;
     private final int localExperts;
@@ -112,6 +122,7 @@ final class FrameworkHost {
     private final boolean gradHooks;
     private final boolean preHooks;
     private final RouterKernels router;
+    private final boolean megatronDeepEp;
 
     /**
      * @param localExperts experts on each EP rank (0 for a dense model)
@@ -123,9 +134,12 @@ final class FrameworkHost {
      * @param preHooks     whether its forward pre-hooks run too (the distributed optimizer with overlapped
      *                     parameter all-gather)
      * @param router       the router's kernel counts
+     * @param megatronDeepEp whether DeepEP is driven by Megatron-Core's {@code _DeepepManager} (its top-k of the
+     *                     routing map before the dispatch, its multihot conversion after it), not by DeepSeek's code
      */
     FrameworkHost(ModelSpec model, int localExperts, boolean enabled, long nsPerLaunch, CrossEntropyFusion crossEntropy,
-                  Dispatcher dispatcher, boolean gradHooks, boolean preHooks, RouterKernels router) {
+                  Dispatcher dispatcher, boolean gradHooks, boolean preHooks, RouterKernels router,
+                  boolean megatronDeepEp) {
         if (nsPerLaunch <= 0) {
             throw new IllegalArgumentException("host time per launch must be positive, got " + nsPerLaunch + " ns");
         }
@@ -138,13 +152,14 @@ final class FrameworkHost {
         this.gradHooks = enabled && gradHooks;
         this.preHooks = this.gradHooks && preHooks;
         this.router = router;
+        this.megatronDeepEp = megatronDeepEp && dispatcher == Dispatcher.DEEPEP;
     }
 
     /** A framework with the generic router counts (see {@link RouterKernels#generic}). */
     FrameworkHost(ModelSpec model, int localExperts, boolean enabled, long nsPerLaunch, CrossEntropyFusion crossEntropy,
                   Dispatcher dispatcher, boolean gradHooks, boolean preHooks) {
         this(model, localExperts, enabled, nsPerLaunch, crossEntropy, dispatcher, gradHooks, preHooks,
-                RouterKernels.generic());
+                RouterKernels.generic(), false);
     }
 
     /** A framework without Megatron-Core's DDP hooks (see {@link #FrameworkHost(ModelSpec, int, boolean, long,
@@ -193,8 +208,9 @@ final class FrameworkHost {
             case "topk" -> router.topk();
             case "permute" -> 3;
             // all-to-all: the tokens' and the probabilities' all-to-alls and the fused sort by local expert;
-            // DeepEP: layout, notify and the exchange
-            case "ep-dispatch" -> dispatcher == Dispatcher.ALLTOALL ? 4 : 3;
+            // DeepEP: layout, notify and the exchange, after Megatron's top-k of the routing map (gather, sort)
+            case "ep-dispatch" -> dispatcher == Dispatcher.ALLTOALL ? 4 : megatronDeepEp ? 3 + 2 : 3;
+            case TrainingStepWorkload.EP_MULTIHOT -> megatronDeepEp ? MULTIHOT_KERNELS : 0;
             // all-to-all: the fused sort back and the all-to-all
             case "ep-combine" -> dispatcher == Dispatcher.ALLTOALL ? 3 : 1;
             // all-to-all dispatcher: eight counting kernels and five copies of split sizes to the host
@@ -237,11 +253,17 @@ final class FrameworkHost {
      * {@code forwardNs}: counted for the router's top-k ({@link RouterKernels}), else {@link #backwardNs}.
      */
     long backwardLaunchNs(String name, long forwardNs) {
+        if (enabled && name.equals(TrainingStepWorkload.EP_MULTIHOT)) {
+            return megatronDeepEp ? MULTIHOT_BACKWARD_KERNELS * nsPerLaunch : 0;
+        }
         return enabled && name.equals("topk") ? router.topkBackward() * nsPerLaunch : backwardNs(forwardNs);
     }
 
     /** Kernels of the backward of non-GEMM forward op {@code name} with {@code forwardKernels} forward kernels. */
     int backwardKernels(String name, int forwardKernels) {
+        if (enabled && name.equals(TrainingStepWorkload.EP_MULTIHOT)) {
+            return megatronDeepEp ? MULTIHOT_BACKWARD_KERNELS : 0;
+        }
         return enabled && name.equals("topk") ? router.topkBackward() : (int) Math.round(forwardKernels * BACKWARD_FACTOR);
     }
 
@@ -348,6 +370,7 @@ final class FrameworkHost {
 
     /** Whether the CPU waits for the GPU before launching forward op {@code name}. */
     boolean syncsBefore(String name) {
-        return enabled && (name.equals("ep-dispatch") || name.equals("loss-check"));
+        return enabled && (name.equals("ep-dispatch") || name.equals("loss-check")
+                || megatronDeepEp && name.equals(TrainingStepWorkload.EP_MULTIHOT));
     }
 }

@@ -99,6 +99,11 @@ public final class TrainingStepWorkload {
      */
     static final String EP_PREPROCESS = "ep-preprocess";
     static final String EP_COUNT_ALLGATHER = "ep-count-allgather";
+    /**
+     * Megatron-Core's DeepEP path (1e057005, {@code _DeepepManager._indices_to_multihot}) turns the received tokens'
+     * expert indices into a routing map of the local experts with unfused PyTorch ops, after the dispatch.
+     */
+    static final String EP_MULTIHOT = "ep-multihot";
     /** Host task that launches a pipeline chunk's send and receive ({@link Builder#launchP2p}). */
     static final String P2P_LAUNCH = "p2p launch";
     /**
@@ -287,7 +292,8 @@ public final class TrainingStepWorkload {
                     Math.round(sc.strategy().knobs().hostLaunchUs() * 1e3), sc.strategy().knobs().crossEntropyFusion(),
                     sc.moe().dispatcher(), megatronDdp(sc), megatronDdp(sc) && p.zeroStage() >= 1,
                     sc.strategy().name().equals("dualpipe") ? RouterKernels.generic()
-                            : RouterKernels.megatron(sc.moe().routing().kind() == RoutingKind.BALANCED, p.tp() * p.cp()));
+                            : RouterKernels.megatron(sc.moe().routing().kind() == RoutingKind.BALANCED, p.tp() * p.cp()),
+                    !sc.strategy().name().equals("dualpipe"));
         }
 
         /**
@@ -595,6 +601,13 @@ public final class TrainingStepWorkload {
                 cExposed = Math.max(0, cExposed - sharedFc2);
             }
             ops.add(new Op("ep-dispatch", Category.EP_COMM, dExposed, 0, true));
+            if (sc.moe().dispatcher() == Dispatcher.DEEPEP && !sc.strategy().name().equals("dualpipe")) {
+                // the received indices and probabilities as a [tokens, local experts] map, in small kernels
+                // (FrameworkHost counts them); the bytes are a rough estimate, negligible beside the launches
+                ops.add(new Op(EP_MULTIHOT, Category.MEMORY,
+                        memory(MemoryOp.ELEMENTWISE, load * (double) (8 + 4) * 2 + load / model.moe().topK() * local * 9.0),
+                        0, false));
+            }
             long fc1D = 0;
             long fc2D = 0;
             long fc1W = 0;
@@ -2095,8 +2108,8 @@ public final class TrainingStepWorkload {
      * between two communication ops is one task instead of one per category (coarser spans: a merged span
      * takes the category GEMM when it holds one). The metrics are {@link #run}'s up to a nanosecond of
      * rounding per task, except inside the 1F1B A2A overlap's forward/backward pairs when the host is the
-     * bottleneck (each category segment of a pair waits for its own launch there; under 0.5% in the tests,
-     * identical on the validation cases). The layout search uses it: the Qwen3-235B seed-1 search takes 95 s
+     * bottleneck (each category segment of a pair waits for its own launch there; up to 1.5% in the tests' host-bound
+     * case, 0.5% on the published 1F1B-overlap case, identical on the other validation cases). The layout search uses it: the Qwen3-235B seed-1 search takes 95 s
      * instead of 167 s.
      */
     public static TrainingStepResult evaluate(Scenario scenario, CostModel cost, double peakTflops, double hbmBytes) {

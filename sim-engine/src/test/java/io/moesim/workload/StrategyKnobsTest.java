@@ -214,7 +214,7 @@ class StrategyKnobsTest {
         assertThat(forced).isEqualTo(new RouterKernels(3, 23, 2, 2, 11));
         assertThat(RouterKernels.megatron(false, 1)).isEqualTo(new RouterKernels(3, 20, 2, 2, 11));
         FrameworkHost host = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE, Dispatcher.ALLTOALL,
-                true, true, forced);
+                true, true, forced, true);
         assertThat(host.forwardNs("router")).isEqualTo(3 * 50_000);
         assertThat(host.forwardNs("topk")).isEqualTo(23 * 50_000);
         assertThat(host.backwardLaunchNs("topk", 23 * 50_000)).isEqualTo(11 * 50_000);
@@ -230,6 +230,28 @@ class StrategyKnobsTest {
         assertThat(generic.forwardNs("topk")).isEqualTo(12 * 50_000);
         assertThat(generic.backwardLaunchNs("topk", 12 * 50_000)).isEqualTo(18 * 50_000);
         assertThatThrownBy(() -> new RouterKernels(3, -1, 2, 2, 11)).hasMessageContaining("negative");
+        // no multihot conversion outside Megatron's DeepEP path
+        assertThat(host.forwardNs(TrainingStepWorkload.EP_MULTIHOT)).isZero();
+        assertThat(host.forwardNs("ep-dispatch")).isEqualTo(4 * 50_000);
+    }
+
+    @Test
+    void megatronsDeepEpPathConvertsTheReceivedIndicesWithSmallKernelsAndThreeWaits() {
+        FrameworkHost megatron = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE, Dispatcher.DEEPEP,
+                true, true, RouterKernels.megatron(true, 2), true);
+        // before the dispatch: the routing map's top-k (gather, sort), then layout, notify and the exchange
+        assertThat(megatron.forwardNs("ep-dispatch")).isEqualTo(5 * 50_000);
+        // after it: _indices_to_multihot, 12 ATen operations = 18 kernels, waiting for the GPU first
+        assertThat(megatron.forwardNs(TrainingStepWorkload.EP_MULTIHOT)).isEqualTo(18 * 50_000);
+        assertThat(megatron.syncsBefore(TrainingStepWorkload.EP_MULTIHOT)).isTrue();
+        assertThat(megatron.backwardLaunchNs(TrainingStepWorkload.EP_MULTIHOT, 18 * 50_000)).isEqualTo(5 * 50_000);
+        assertThat(megatron.backwardKernels(TrainingStepWorkload.EP_MULTIHOT, 18)).isEqualTo(5);
+        // DeepSeek's framework drives DeepEP itself
+        FrameworkHost deepseek = new FrameworkHost(QWEN30, 8, true, 50_000, CrossEntropyFusion.NONE, Dispatcher.DEEPEP,
+                false, false, RouterKernels.generic(), false);
+        assertThat(deepseek.forwardNs("ep-dispatch")).isEqualTo(3 * 50_000);
+        assertThat(deepseek.forwardNs(TrainingStepWorkload.EP_MULTIHOT)).isZero();
+        assertThat(deepseek.syncsBefore(TrainingStepWorkload.EP_MULTIHOT)).isFalse();
     }
 
     @Test

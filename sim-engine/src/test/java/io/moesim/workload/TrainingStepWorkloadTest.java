@@ -290,8 +290,9 @@ class TrainingStepWorkloadTest {
             TrainingStepResult coarse = TrainingStepWorkload.evaluate(s, new FakeCostModel(), 989.4, 80e9);
             // Equal up to rounding (a completion is scheduled at a whole nanosecond, once per task), except inside
             // the 1F1B A2A overlap's pairs when the host is the bottleneck: there each category segment waits for
-            // its own launch (the "pairs" case here, under 0.5%; identical on the validation cases).
-            double tolerance = s.strategy().a2aOverlap() ? 0.005 : 1e-5;
+            // its own launch (the "pairs" case here, host-bound with Megatron's DeepEP syncs: 1.2%; 0.5% on the
+            // published 1F1B-overlap case, identical on the other validation cases).
+            double tolerance = s.strategy().a2aOverlap() ? 0.015 : 1e-5;
             assertThat(coarse.stepTimeSeconds()).as(s.name())
                     .isCloseTo(detailed.stepTimeSeconds(), within(tolerance * detailed.stepTimeSeconds()));
             assertThat(coarse.computeSeconds()).as(s.name())
