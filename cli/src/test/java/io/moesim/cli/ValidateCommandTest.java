@@ -31,9 +31,9 @@ class ValidateCommandTest {
         assertThat(order.get(0).get("model").asText()).isEqualTo("qwen3-235b-a22b");
         assertThat(order.get(0).get("cluster").asText()).isEqualTo("256 h100-sxm");
         assertThat(order.get(0).get("layouts").asInt()).isEqualTo(5);
-        // Today rho is 0.97 (the bar is 0.9), but moe-sim has FSDP only 6 ms ahead of DeepEP (published: 12%),
-        // so the guard stays at the 0.82 the other order would give.
-        assertThat(order.get(0).get("spearman").asDouble()).isBetween(0.8, 1.0);
+        // The bar: the predicted order of the five Qwen3 layouts matches the published one, Spearman rho >= 0.9
+        // (today 0.97: the published runs tie FSDP with the 1F1B-overlap run, moe-sim puts the overlap run first).
+        assertThat(order.get(0).get("spearman").asDouble()).isBetween(0.9, 1.0);
         for (JsonNode c : n.get("cases")) {
             double rel = (c.get("predicted").asDouble() - c.get("reported").asDouble()) / c.get("reported").asDouble();
             assertThat(c.get("relativeError").asDouble()).isCloseTo(rel, org.assertj.core.data.Offset.offset(1e-3));
