@@ -204,6 +204,31 @@ class TrainingStepWorkloadTest {
     }
 
     @Test
+    void aSeededZipfStepIsTheSameOnOneThreadAndOnFour() throws Exception {
+        // No global mutable state: the same seeded, skewed scenario simulated alone and four times at once gives
+        // the same step, breakdown and per-rank loads.
+        Scenario s = scenario(layout(2, 2, 2, 8), new RoutingSpec(RoutingKind.ZIPF, 1.1, null, 42), Recompute.SELECTIVE, 64);
+        TrainingStepResult alone = run(s);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<TrainingStepResult>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                futures.add(pool.submit(() -> run(s)));
+            }
+            for (java.util.concurrent.Future<TrainingStepResult> f : futures) {
+                TrainingStepResult r = f.get();
+                assertThat(r.stepTimeSeconds()).isEqualTo(alone.stepTimeSeconds());
+                assertThat(r.exposedCommSeconds()).isEqualTo(alone.exposedCommSeconds());
+                assertThat(r.hostBoundSeconds()).isEqualTo(alone.hostBoundSeconds());
+                assertThat(r.loadImbalance()).isEqualTo(alone.loadImbalance());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(alone.loadImbalance()).isGreaterThan(1.2);
+    }
+
+    @Test
     void skewedRoutingIsSlowerAndMoreSoWithMoreSkew() {
         ParallelLayout p = layout(1, 2, 1, 8);
         double balanced = run(scenario(p, RoutingSpec.balanced(), Recompute.NONE, 32)).stepTimeSeconds();
