@@ -10,67 +10,22 @@ scatters). The counts, not the CPU times, are what this measures: they check moe
 Needs PyTorch only (Debian's python3-torch 1.13 works) and no GPU. Megatron-Core 1e057005 expects a newer
 PyTorch and einops, so this script patches three things before importing it: a stand-in einops module (only
 used to lay out ranks of multi-GPU groups), torch.distributed._coalescing_manager and new_group's newer keyword
-arguments, and torch.cuda.current_device (the router moves CPU weights to it). World size 1 on gloo: the
+arguments, and torch.cuda.current_device (the router moves CPU weights to it); mcore_cpu.py does all three. World size 1 on gloo: the
 auxiliary loss's all-reduce over the TP x CP group is skipped, as it is for TP = CP = 1.
 
 Usage: MCORE_SRC=dir /usr/bin/python3 count_router_ops.py [OUT.txt]
 """
 import os
 import sys
-import types
 
-sys.path.insert(0, os.environ["MCORE_SRC"])
-if "einops" not in sys.modules:
-    stub = types.ModuleType("einops")
-
-    def _rearrange(*args, **kwargs):
-        raise RuntimeError("einops stand-in: not needed for world size 1")
-
-    stub.rearrange = _rearrange
-    sys.modules["einops"] = stub
+from mcore_cpu import Log, init_single_rank, kept, write
 
 import torch  # noqa: E402
-import torch.distributed as dist  # noqa: E402
 
-if not hasattr(dist, "_coalescing_manager"):
-    dist._coalescing_manager = None
-_new_group = dist.new_group
-
-
-def _compatible_new_group(*args, **kwargs):
-    for key in ("use_local_synchronization", "group_desc", "device_id"):
-        kwargs.pop(key, None)
-    return _new_group(*args, **kwargs)
-
-
-dist.new_group = _compatible_new_group
-torch.cuda.current_device = lambda: "cpu"
-os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
-os.environ.setdefault("MASTER_PORT", "29533")
-dist.init_process_group("gloo", rank=0, world_size=1)
-
-from megatron.core import parallel_state  # noqa: E402
-
-parallel_state.initialize_model_parallel(1, 1)
+init_single_rank()
 from megatron.core.transformer.moe.moe_utils import get_default_model_comm_pgs  # noqa: E402
 from megatron.core.transformer.moe.router import TopKRouter  # noqa: E402
 from megatron.core.transformer.transformer_config import TransformerConfig  # noqa: E402
-from torch.utils._python_dispatch import TorchDispatchMode  # noqa: E402
-
-VIEWS = {"view", "_unsafe_view", "expand", "t", "transpose", "unsqueeze", "squeeze", "detach", "alias", "select",
-         "slice", "as_strided", "_reshape_alias", "permute", "split", "lift_fresh", "empty", "empty_like",
-         "new_empty", "empty_strided"}
-
-
-class Log(TorchDispatchMode):
-    def __init__(self):
-        super().__init__()
-        self.ops = []
-
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        self.ops.append(func.overloadpacket.__name__)
-        return func(*args, **(kwargs or {}))
-
 
 config = TransformerConfig(
     num_layers=2, hidden_size=256, num_attention_heads=4, ffn_hidden_size=512, num_moe_experts=128,
@@ -89,14 +44,9 @@ for step in range(2):  # the second step is the steady state (the first creates 
     loss = probs.sum()
     with Log() as backward:
         loss.backward()
-fwd = [op for op in forward.ops if op not in VIEWS]
-# the test's own loss seeds the backward with ones_like and reduces with sum; both are not the router's
-bwd = [op for op in backward.ops if op not in VIEWS]
-lines = [f"# Megatron-Core from {os.environ['MCORE_SRC']}, torch {torch.__version__}",
-         f"forward non-view ATen ops: {len(fwd)}", "  " + " ".join(fwd),
-         f"backward non-view ATen ops (seeded by the test's sum, one ones_like is autograd's seed): {len(bwd)}",
-         "  " + " ".join(bwd)]
-print("\n".join(lines))
-if len(sys.argv) > 1:
-    with open(sys.argv[1], "w") as f:
-        f.write("\n".join(lines) + "\n")
+fwd = kept(forward)
+bwd = kept(backward)
+write([f"# Megatron-Core from {os.environ['MCORE_SRC']}, torch {torch.__version__}",
+       f"forward non-view ATen ops: {len(fwd)}", "  " + " ".join(fwd),
+       f"backward non-view ATen ops (seeded by the test's sum, one ones_like is autograd's seed): {len(bwd)}",
+       "  " + " ".join(bwd)], sys.argv[1] if len(sys.argv) > 1 else None)
